@@ -1,0 +1,11 @@
+// Stable hashes for ids and keys. SHA-1 is fine here: these are identifiers, not security boundaries.
+import { createHash } from 'node:crypto';
+
+export function sha1Hex(s: string): string {
+  return createHash('sha1').update(s, 'utf8').digest('hex');
+}
+
+/** The first `n` hex characters of the SHA-1 of `s` (default 16: 64 bits, ample for per-deployment item ids). */
+export function shortHash(s: string, n = 16): string {
+  return sha1Hex(s).slice(0, Math.max(1, Math.min(40, n)));
+}

@@ -1,0 +1,97 @@
+// HTML fragment → plain text without a DOM: feeds carry small fragments and we parse thousands per poll, so a
+// few linear regex passes beat building trees. The output is for matching and summarising, not for display.
+
+// HTML 4 Latin-1 entity names for U+00A0..U+00FF, in code point order (saves a 96-line table).
+const LATIN1_NAMES =
+  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute ' +
+  'micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig ' +
+  'Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash ' +
+  'Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ' +
+  'ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc ' +
+  'uuml yacute thorn yuml';
+
+const OTHER_ENTITIES: Record<string, number> = {
+  amp: 38, lt: 60, gt: 62, quot: 34, apos: 39,
+  OElig: 0x152, oelig: 0x153, Scaron: 0x160, scaron: 0x161, Yuml: 0x178, fnof: 0x192, circ: 0x2c6, tilde: 0x2dc,
+  ensp: 0x2002, emsp: 0x2003, thinsp: 0x2009, zwnj: 0x200c, zwj: 0x200d, lrm: 0x200e, rlm: 0x200f,
+  ndash: 0x2013, mdash: 0x2014, lsquo: 0x2018, rsquo: 0x2019, sbquo: 0x201a, ldquo: 0x201c, rdquo: 0x201d,
+  bdquo: 0x201e, dagger: 0x2020, Dagger: 0x2021, bull: 0x2022, hellip: 0x2026, permil: 0x2030, prime: 0x2032,
+  Prime: 0x2033, lsaquo: 0x2039, rsaquo: 0x203a, oline: 0x203e, euro: 0x20ac, trade: 0x2122, larr: 0x2190,
+  uarr: 0x2191, rarr: 0x2192, darr: 0x2193, harr: 0x2194, minus: 0x2212, nbhy: 0x2011, hyphen: 0x2010,
+};
+
+/** Named HTML entities we decode (name → code point). Exported so the XML layer can repair undeclared ones. */
+export const HTML_ENTITIES: ReadonlyMap<string, number> = (() => {
+  const map = new Map<string, number>();
+  LATIN1_NAMES.split(' ').forEach((name, i) => map.set(name, 0xa0 + i));
+  for (const [name, cp] of Object.entries(OTHER_ENTITIES)) map.set(name, cp);
+  return map;
+})();
+
+const ENTITY_RE = /&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}));?/g;
+
+function fromCodePoint(cp: number): string {
+  // NUL, surrogates and out-of-range values would be invalid text; drop them rather than emit U+FFFD.
+  if (cp <= 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return '';
+  return String.fromCodePoint(cp);
+}
+
+/** Decodes named and numeric character references; unknown names are left as written. */
+export function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(ENTITY_RE, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+    if (dec !== undefined) return fromCodePoint(Number.parseInt(dec, 10));
+    if (hex !== undefined) return fromCodePoint(Number.parseInt(hex, 16));
+    if (name !== undefined) {
+      // Named references need their semicolon, except the legacy few browsers also accept bare ("&amp", "&nbsp").
+      if (!whole.endsWith(';') && !/^(?:amp|lt|gt|quot|nbsp)$/.test(name)) return whole;
+      const cp = HTML_ENTITIES.get(name);
+      if (cp === undefined) return whole;
+      return fromCodePoint(cp) + (whole.endsWith(';') ? '' : whole.slice(1 + name.length));
+    }
+    return whole;
+  });
+}
+
+// Characters that are invisible or reorder text: they can disguise words from keyword matching or spoof what a
+// reader sees in Discord, so normalised text never keeps them. (ZWJ goes too: emoji sequences are not our concern.)
+const INVISIBLE_RE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+// C0/C1 controls except \n and \t (the tab becomes a space below).
+const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** Strips invisible/bidi/control characters and collapses whitespace, keeping single line breaks between paragraphs. */
+export function cleanText(s: string): string {
+  const stripped = s.replace(/\r\n?/g, '\n').replace(CONTROL_RE, '').replace(INVISIBLE_RE, '');
+  return stripped
+    .replace(/[\t \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g, ' ')
+    .replace(/ *\n[ \n]*/g, '\n')
+    .trim();
+}
+
+const BLOCK_TAG_RE =
+  /<\/?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|table|thead|tbody|section|article|aside|header|footer|pre|hr|figure|figcaption|dl|dt|dd|address|main|nav|center)\b[^>]*>/gi;
+
+/** Plain text of an HTML fragment: script/style dropped, block tags as line breaks, entities decoded once. */
+export function htmlToText(html: string): string {
+  if (!html) return '';
+  let s = html;
+  // Feeds often escape twice ("&amp;#32;", "&amp;quot;"): undo the outer layer so one decode yields the character.
+  if (s.includes('&amp;')) s = s.replace(/&amp;(#\d{1,8};|#[xX][0-9a-fA-F]{1,7};|[A-Za-z][A-Za-z0-9]{1,31};)/g, '&$1');
+  if (s.includes('<')) {
+    s = s
+      .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
+      .replace(/<!--[\s\S]*?(?:-->|$)/g, ' ')
+      // Unclosed script/style runs to the end: better to lose a tail than to leak code into text.
+      .replace(/<(script|style|noscript|template|iframe|object|svg)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi, ' ')
+      .replace(/<[!?][^>]*>/g, ' ')
+      .replace(BLOCK_TAG_RE, '\n')
+      .replace(/<\/?(?:td|th|img|input|button|label)\b[^>]*>/gi, ' ')
+      .replace(/<\/?[A-Za-z][^>]*>/g, '');
+  }
+  return cleanText(decodeEntities(s));
+}
+
+/** One-line variant for titles. */
+export function htmlToLine(html: string): string {
+  return htmlToText(html).replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,409 @@
+// The store ports implemented over one keyv instance. Keys are prefixed by kind ("story:", "feed:" …).
+// Lists that several writers touch (day buckets, indexes, outbox) are read-modify-written under a
+// per-key lock, so concurrent tasks in one process never lose each other's updates; across processes
+// only the lease holder (the poller) writes them.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Keyv from 'keyv';
+import KeyvSqlite from '@keyv/sqlite';
+import KeyvRedis from '@keyv/redis';
+import KeyvPostgres from '@keyv/postgres';
+import { shortHash } from '../core/hash.js';
+import type { Metric, SourcedFigure, Story } from '../core/types.js';
+import type {
+  FeedState,
+  FeedStateStore,
+  FigureRegistry,
+  GuildSettings,
+  GuildStore,
+  ItemRecord,
+  ItemStore,
+  LeaseStore,
+  MetaStore,
+  OutboxEntry,
+  OutboxStore,
+  SeenStore,
+  Stores,
+  StoryStore,
+} from './ports.js';
+
+/** Figures kept per metric; the oldest drop off first. */
+const FIGURE_HISTORY_CAP = 2000;
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+/** Serialises async read-modify-write cycles per key within this process. */
+class KeyLocks {
+  private readonly tails = new Map<string, Promise<unknown>>();
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    try {
+      return await next;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+
+interface Backend {
+  keyv: Keyv;
+  name: string;
+  lease: LeaseStore;
+}
+
+function dayOf(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/** Opens the backend named by STORE_URL (or SQLite in dataDir, or memory for tests). */
+export interface OpenStoreOptions {
+  storeUrl: string | null;
+  dataDir: string;
+  memory?: boolean;
+  /** Key namespace; tests use a fresh one per run to stay isolated on a shared server. */
+  namespace?: string;
+}
+
+export async function openStores(options: OpenStoreOptions): Promise<Stores> {
+  const backend = await openBackend(options);
+  return createStores(backend);
+}
+
+async function openBackend(options: OpenStoreOptions): Promise<Backend> {
+  const namespace = options.namespace ?? 'cw';
+  if (options.memory) {
+    const keyv = new Keyv({ namespace });
+    return { keyv, name: 'memory', lease: memoryLease() };
+  }
+  const url = options.storeUrl ?? `sqlite://${path.join(options.dataDir, 'compound-watch.sqlite')}`;
+  const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
+  if (scheme === 'sqlite') {
+    const file = url.replace(/^sqlite:\/\//u, '');
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table: 'cw', busyTimeout: 10_000 });
+    const keyv = new Keyv({ store: adapter, namespace });
+    await adapter.query('PRAGMA journal_mode = WAL');
+    await adapter.query(
+      'CREATE TABLE IF NOT EXISTS cw_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires INTEGER NOT NULL)',
+    );
+    return { keyv, name: 'sqlite', lease: sqlLease((sql, params) => adapter.query(sql, ...params), '?', namespace) };
+  }
+  if (scheme === 'redis' || scheme === 'rediss') {
+    const adapter = new KeyvRedis(url);
+    const keyv = new Keyv({ store: adapter, namespace, useKeyPrefix: false });
+    await adapter.client.connect().catch((err: unknown) => {
+      // connect() rejects when already connecting/connected; only a real failure matters.
+      if (!adapter.client.isOpen) throw err;
+    });
+    return { keyv, name: 'redis', lease: redisLease(adapter, namespace) };
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    const adapter = new KeyvPostgres({ uri: url, table: 'cw' });
+    const keyv = new Keyv({ store: adapter, namespace });
+    await adapter.query(
+      'CREATE TABLE IF NOT EXISTS cw_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires BIGINT NOT NULL)',
+    );
+    return {
+      keyv,
+      name: 'postgres',
+      lease: sqlLease((sql, params) => adapter.query(sql, params), '$', namespace),
+    };
+  }
+  throw new StoreError(`unsupported STORE_URL scheme "${scheme}" (use sqlite://, redis:// or postgres://)`);
+}
+
+function memoryLease(): LeaseStore {
+  const held = new Map<string, { holder: string; expires: number }>();
+  return {
+    async acquire(name, holder, ttlMs) {
+      const now = Date.now();
+      const cur = held.get(name);
+      if (cur && cur.expires > now && cur.holder !== holder) return false;
+      held.set(name, { holder, expires: now + ttlMs });
+      return true;
+    },
+    async release(name, holder) {
+      if (held.get(name)?.holder === holder) held.delete(name);
+    },
+  };
+}
+
+/** An atomic upsert: the row changes only when it is free, expired, or already ours. */
+function sqlLease(
+  query: (sql: string, params: unknown[]) => Promise<unknown>,
+  style: '?' | '$',
+  namespace: string,
+): LeaseStore {
+  const p = (n: number) => (style === '?' ? '?' : `$${n}`);
+  const upsert =
+    `INSERT INTO cw_leases (name, holder, expires) VALUES (${p(1)}, ${p(2)}, ${p(3)}) ` +
+    `ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires ` +
+    `WHERE cw_leases.expires < ${p(4)} OR cw_leases.holder = excluded.holder RETURNING holder`;
+  const del = `DELETE FROM cw_leases WHERE name = ${p(1)} AND holder = ${p(2)}`;
+  return {
+    async acquire(name, holder, ttlMs) {
+      const now = Date.now();
+      const rows = (await query(upsert, [`${namespace}:${name}`, holder, now + ttlMs, now])) as Array<{ holder: string }> | undefined;
+      return Array.isArray(rows) && rows.length > 0 && rows[0]?.holder === holder;
+    },
+    async release(name, holder) {
+      await query(del, [`${namespace}:${name}`, holder]);
+    },
+  };
+}
+
+function redisLease(adapter: KeyvRedis<unknown>, namespace: string): LeaseStore {
+  const client = adapter.client as unknown as {
+    set(key: string, value: string, opts: { NX?: boolean; PX?: number; XX?: boolean }): Promise<string | null>;
+    eval(script: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  };
+  // Extend only our own lease, atomically.
+  const extend = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+  const drop = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+  return {
+    async acquire(name, holder, ttlMs) {
+      const key = `${namespace}:lease:${name}`;
+      if ((await client.set(key, holder, { NX: true, PX: ttlMs })) === 'OK') return true;
+      return Number(await client.eval(extend, { keys: [key], arguments: [holder, String(ttlMs)] })) === 1;
+    },
+    async release(name, holder) {
+      await client.eval(drop, { keys: [`${namespace}:lease:${name}`], arguments: [holder] });
+    },
+  };
+}
+
+export function createStores(backend: Backend): Stores {
+  const { keyv } = backend;
+  const locks = new KeyLocks();
+  let lastError: unknown = null;
+  keyv.on('error', (err: unknown) => {
+    lastError = err;
+  });
+
+  const get = async <T>(key: string): Promise<T | undefined> => {
+    const value = (await keyv.get(key)) as T | undefined;
+    return value ?? undefined;
+  };
+  const set = async (key: string, value: unknown, ttlMs?: number): Promise<void> => {
+    const ok = await keyv.set(key, value, ttlMs);
+    if (!ok) {
+      const cause = lastError instanceof Error ? `: ${lastError.message}` : '';
+      throw new StoreError(`store write failed for ${key.split(':')[0]}${cause}`);
+    }
+  };
+  const update = <T>(key: string, fn: (cur: T | undefined) => T | undefined): Promise<T | undefined> =>
+    locks.run(key, async () => {
+      const next = fn(await get<T>(key));
+      if (next === undefined) await keyv.delete(key);
+      else await set(key, next);
+      return next;
+    });
+  const getMany = async <T>(keys: string[]): Promise<Array<T | undefined>> => {
+    if (keys.length === 0) return [];
+    const values = (await keyv.getMany(keys)) as Array<T | undefined | null>;
+    return values.map((v) => v ?? undefined);
+  };
+  const addToSet = (key: string, values: string[]) =>
+    update<string[]>(key, (cur) => {
+      const list = cur ?? [];
+      const have = new Set(list);
+      for (const v of values) if (!have.has(v)) list.push(v);
+      return list;
+    });
+
+  const seen: SeenStore = {
+    async filterSeen(feed, ids) {
+      const map = (await get<Record<string, number>>(`seen:${shortHash(feed, 16)}`)) ?? {};
+      return new Set(ids.filter((id) => id in map));
+    },
+    async markSeen(feed, ids, now) {
+      if (ids.length === 0) return;
+      await update<Record<string, number>>(`seen:${shortHash(feed, 16)}`, (cur) => {
+        const map = cur ?? {};
+        for (const id of ids) if (!(id in map)) map[id] = now.getTime();
+        return map;
+      });
+    },
+    async prune(feed, cutoff, keep) {
+      await update<Record<string, number>>(`seen:${shortHash(feed, 16)}`, (cur) => {
+        if (!cur) return cur;
+        const out: Record<string, number> = {};
+        for (const [id, at] of Object.entries(cur)) if (at >= cutoff.getTime() || keep.has(id)) out[id] = at;
+        return out;
+      });
+    },
+  };
+
+  const feeds: FeedStateStore = {
+    get: (source) => get<FeedState>(`feed:${shortHash(source, 16)}`),
+    async put(state) {
+      await set(`feed:${shortHash(state.source, 16)}`, state);
+      await addToSet('feeds:index', [state.source]);
+    },
+    async list() {
+      const sources = (await get<string[]>('feeds:index')) ?? [];
+      const states = await getMany<FeedState>(sources.map((s) => `feed:${shortHash(s, 16)}`));
+      return states.filter((s): s is FeedState => s !== undefined);
+    },
+  };
+
+  const items: ItemStore = {
+    get: (id) => get<ItemRecord>(`item:${id}`),
+    async put(record) {
+      await set(`item:${record.item.id}`, record);
+      if (record.item.link) await set(`link:${shortHash(record.item.link, 20)}`, record.item.id);
+    },
+    async getByLink(link) {
+      const id = await get<string>(`link:${shortHash(link, 20)}`);
+      return id ? get<ItemRecord>(`item:${id}`) : undefined;
+    },
+    async delete(id) {
+      const rec = await get<ItemRecord>(`item:${id}`);
+      if (rec?.item.link) await keyv.delete(`link:${shortHash(rec.item.link, 20)}`);
+      await keyv.delete(`item:${id}`);
+    },
+  };
+
+  const storyDays = async (): Promise<string[]> => ((await get<string[]>('stories:days')) ?? []).slice().sort();
+  const stories: StoryStore = {
+    get: (id) => get<Story>(`story:${id}`),
+    async put(story) {
+      const isNew = (await get<Story>(`story:${story.id}`)) === undefined;
+      await set(`story:${story.id}`, story);
+      if (isNew) {
+        const day = dayOf(story.firstSeen);
+        await addToSet(`stories:day:${day}`, [story.id]);
+        await addToSet('stories:days', [day]);
+      }
+    },
+    async recent(limit) {
+      const out: Story[] = [];
+      const days = (await storyDays()).reverse();
+      for (const day of days) {
+        const batch = await stories.byDays([day]);
+        batch.sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
+        out.push(...batch);
+        if (out.length >= limit) break;
+      }
+      return out.slice(0, limit);
+    },
+    async byDays(days) {
+      const ids = (await getMany<string[]>(days.map((d) => `stories:day:${d}`))).flatMap((l) => l ?? []);
+      return (await getMany<Story>(ids.map((id) => `story:${id}`))).filter((s): s is Story => s !== undefined);
+    },
+    days: storyDays,
+    async deleteDay(day) {
+      const ids = (await get<string[]>(`stories:day:${day}`)) ?? [];
+      for (const id of ids) await keyv.delete(`story:${id}`);
+      await keyv.delete(`stories:day:${day}`);
+      await update<string[]>('stories:days', (cur) => (cur ?? []).filter((d) => d !== day));
+    },
+  };
+
+  const figures: FigureRegistry = {
+    async add(list) {
+      const byMetric = new Map<Metric, SourcedFigure[]>();
+      for (const f of list) byMetric.set(f.metric, [...(byMetric.get(f.metric) ?? []), f]);
+      for (const [metric, add] of byMetric) {
+        await update<SourcedFigure[]>(`figures:${metric}`, (cur) => {
+          const have = new Set((cur ?? []).map((f) => `${f.itemId}|${f.quote}|${f.value}`));
+          const next = [...(cur ?? []), ...add.filter((f) => !have.has(`${f.itemId}|${f.quote}|${f.value}`))];
+          next.sort((a, b) => a.date.localeCompare(b.date));
+          return next.slice(-FIGURE_HISTORY_CAP);
+        });
+        await addToSet('figures:metrics', [metric]);
+      }
+    },
+    async history(metric) {
+      return (await get<SourcedFigure[]>(`figures:${metric}`)) ?? [];
+    },
+    async metrics() {
+      return (await get<Metric[]>('figures:metrics')) ?? [];
+    },
+    async prune(cutoff) {
+      const iso = cutoff.toISOString();
+      for (const metric of await figures.metrics()) {
+        await update<SourcedFigure[]>(`figures:${metric}`, (cur) => (cur ?? []).filter((f) => f.date >= iso));
+      }
+    },
+  };
+
+  const emptyGuild = (guildId: string): GuildSettings => ({
+    guildId,
+    subscriptions: [],
+    adminChannelId: null,
+    addedFeeds: [],
+    removedFeeds: [],
+  });
+  const guilds: GuildStore = {
+    async get(guildId) {
+      return (await get<GuildSettings>(`guild:${guildId}`)) ?? emptyGuild(guildId);
+    },
+    async put(settings) {
+      await set(`guild:${settings.guildId}`, settings);
+      await addToSet('guilds:index', [settings.guildId]);
+    },
+    async list() {
+      const ids = (await get<string[]>('guilds:index')) ?? [];
+      return (await getMany<GuildSettings>(ids.map((id) => `guild:${id}`))).filter(
+        (g): g is GuildSettings => g !== undefined,
+      );
+    },
+  };
+
+  const outbox: OutboxStore = {
+    get: (key) => get<OutboxEntry>(`outbox:${key}`),
+    async put(entry) {
+      await set(`outbox:${entry.key}`, entry);
+      const open = entry.status === 'pending';
+      await update<string[]>('outbox:pending', (cur) => {
+        const list = (cur ?? []).filter((k) => k !== entry.key);
+        if (open) list.push(entry.key);
+        return list;
+      });
+      if (entry.storyId) await addToSet(`outbox:story:${entry.storyId}`, [entry.key]);
+    },
+    async pending() {
+      const keys = (await get<string[]>('outbox:pending')) ?? [];
+      const entries = await getMany<OutboxEntry>(keys.map((k) => `outbox:${k}`));
+      return entries
+        .filter((e): e is OutboxEntry => e !== undefined && e.status === 'pending')
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+    async forStory(storyId) {
+      const keys = (await get<string[]>(`outbox:story:${storyId}`)) ?? [];
+      return (await getMany<OutboxEntry>(keys.map((k) => `outbox:${k}`))).filter(
+        (e): e is OutboxEntry => e !== undefined,
+      );
+    },
+  };
+
+  const meta: MetaStore = {
+    get: (key) => get(`meta:${key}`),
+    set: (key, value, ttlMs) => set(`meta:${key}`, value, ttlMs),
+    async delete(key) {
+      await keyv.delete(`meta:${key}`);
+    },
+  };
+
+  return {
+    seen,
+    feeds,
+    items,
+    stories,
+    figures,
+    guilds,
+    outbox,
+    meta,
+    lease: backend.lease,
+    backend: backend.name,
+    async close() {
+      await keyv.disconnect().catch(() => undefined);
+    },
+  };
+}
