@@ -41,7 +41,7 @@ const GAZETTEER: Record<string, readonly string[]> = {
   Laos: ['Laos', 'Lao', '老挝', '老撾', 'ลาว'],
   Philippines: ['Philippines', 'Filipino', 'Filipinos', 'Filipina', '菲律宾', '菲律賓'],
   Malaysia: ['Malaysia', 'Malaysian', 'Malaysians', '马来西亚', '馬來西亞'],
-  'South Korea': ['South Korea', 'Korea', 'Korean', 'Koreans', '韩国', '韓國', '한국'],
+  'South Korea': ['South Korea', 'South Korean', 'South Koreans', 'Korea', 'Korean', 'Koreans', '韩国', '韓國', '한국'],
   Japan: ['Japan', 'Japanese', '日本'],
   India: ['India', 'Indian', 'Indians', '印度'],
   'Sri Lanka': ['Sri Lanka', 'Sri Lankan', 'Sri Lankans', '斯里兰卡'],
@@ -97,12 +97,13 @@ const TITLE_WORDS = new Set(
 );
 
 /** Lower-case words allowed inside a name: "Ministry of Foreign Affairs", "Bank of China". */
-const NAME_CONNECTORS = new Set(['of', 'de', 'van', 'von', 'bin', 'binti', 'al', 'la', 'del', 'da']);
+const NAME_CONNECTORS = new Set(['of', 'for', 'de', 'van', 'von', 'bin', 'binti', 'al', 'la', 'del', 'da']);
 
-/** Month names are capitalised but are dates, not actors. */
+/** Months and weekdays are capitalised but are dates, not actors: two reports sharing "Tuesday" say nothing. */
 const NOT_NAMES = new Set(
   ('January February March April May June July August September October November December Jan Feb Mar Apr ' +
-    'Jun Jul Aug Sep Sept Oct Nov Dec I Reference').split(' '),
+    'Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday Sunday I Reference')
+    .split(' '),
 );
 
 const WORD = /\p{L}[\p{L}\p{M}\p{Nd}]*(?:[.'’-]\p{L}[\p{L}\p{M}\p{Nd}]*)*\.?/gu;
@@ -123,8 +124,8 @@ function splitWords(segment: string): Word[] {
   for (const m of segment.matchAll(WORD)) {
     const start = m.index;
     let text = m[0];
-    // A trailing full stop belongs to the word only for acronyms such as "U.S."; otherwise it ends a sentence.
-    const trailingStop = text.endsWith('.') && !ACRONYM.test(text);
+    // A trailing full stop belongs to a dotted acronym such as "U.S."; otherwise it ends a sentence ("GDP.").
+    const trailingStop = text.endsWith('.') && !(ACRONYM.test(text) && text.slice(0, -1).includes('.'));
     if (trailingStop) text = text.slice(0, -1);
     const gap = segment.slice(previousEnd, start);
     const prev = words[words.length - 1];
@@ -140,12 +141,16 @@ function bare(word: string): string {
   return word.replace(/['’]s$/u, '').replace(/\./g, '');
 }
 
-/** True when most long words are capitalised: a Title Case headline, where capitals say nothing. */
-function isTitleCase(words: Word[]): boolean {
+/**
+ * True when most long words are capitalised: a Title Case headline (or a sub-heading inside a body),
+ * where capitals say nothing about names. Headlines get a lower bar than body lines, which may be
+ * legitimately name-heavy.
+ */
+function isTitleCase(words: Word[], headline: boolean): boolean {
   const long = words.filter((w) => w.text.length > 3);
-  if (long.length < 3) return false;
+  if (long.length < (headline ? 3 : 4)) return false;
   const caps = long.filter((w) => CAPITALISED.test(w.text)).length;
-  return caps / long.length > 0.6;
+  return caps / long.length > (headline ? 0.6 : 0.7);
 }
 
 function add(out: Map<string, string>, label: string): void {
@@ -154,28 +159,34 @@ function add(out: Map<string, string>, label: string): void {
   out.set(key, label);
 }
 
-/** Adds gazetteer hits inside a run of words (any window of up to maxAliasWords words). */
-function addGazetteerHits(out: Map<string, string>, run: readonly string[]): void {
+/**
+ * Adds gazetteer hits inside a run of words (longest alias first at each position) and returns how many
+ * words they covered: a run made only of known names ("South Koreans") needs nothing more.
+ */
+function addGazetteerHits(out: Map<string, string>, run: readonly string[]): number {
+  let covered = 0;
   for (let i = 0; i < run.length; i++) {
     for (let n = Math.min(maxAliasWords, run.length - i); n >= 1; n--) {
       const label = LATIN_ALIAS.get(run.slice(i, i + n).join(' '));
       if (label !== undefined) {
         add(out, label);
+        covered += n;
         i += n - 1;
         break;
       }
     }
   }
+  return covered;
 }
 
 /** Handles one run of adjacent capitalised words (connectors already included). */
 function addRun(out: Map<string, string>, run: Word[], trustCapitals: boolean): void {
   let words = run.map((w) => bare(w.text));
-  addGazetteerHits(out, words);
-  if (!trustCapitals) return;
+  if (addGazetteerHits(out, words) === words.length || !trustCapitals) return;
   // A sentence opener is capitalised by grammar, not because it is a name.
   if (run[0]?.opens === true && SENTENCE_OPENERS.has(words[0] ?? '')) words = words.slice(1);
-  while (words.length > 1 && TITLE_WORDS.has(words[0] ?? '')) words = words.slice(1);
+  // "Prime Minister Hun Manet" is "Hun Manet"; but "Foreign Office" and "Prince Group" stay whole.
+  while (words.length > 2 && TITLE_WORDS.has(words[0] ?? '')) words = words.slice(1);
   while (words.length > 0 && NAME_CONNECTORS.has(words[words.length - 1] ?? '')) words = words.slice(0, -1);
   words = words.filter((w) => !NOT_NAMES.has(w));
   if (words.length === 0) return;
@@ -192,9 +203,9 @@ function addRun(out: Map<string, string>, run: Word[], trustCapitals: boolean): 
   add(out, joined);
 }
 
-function extractLatin(out: Map<string, string>, segment: string): void {
+function extractLatin(out: Map<string, string>, segment: string, headline: boolean): void {
   const words = splitWords(segment);
-  const trustCapitals = !isTitleCase(words);
+  const trustCapitals = !isTitleCase(words, headline);
   let run: Word[] = [];
   const flush = (): void => {
     if (run.length > 0) addRun(out, run, trustCapitals);
@@ -206,6 +217,8 @@ function extractLatin(out: Map<string, string>, segment: string): void {
     if (!joinsRun) flush();
     if (CAPITALISED.test(word.text) && !NOT_NAMES.has(bare(word.text))) {
       run.push(word);
+      // A possessive ends a name: "Cambodia’s National Assembly" is two entities.
+      if (/['’]s$/u.test(word.text)) flush();
     } else if (joinsRun && NAME_CONNECTORS.has(word.text)) {
       run.push(word);
     } else {
@@ -223,7 +236,8 @@ export function extractEntities(title: string, text: string): Entity[] {
   const out = new Map<string, string>();
   for (const segment of [title, text]) {
     if (segment.length === 0) continue;
-    extractLatin(out, segment);
+    // Line by line: a body may carry its own Title Case sub-headings.
+    for (const line of segment.split('\n')) extractLatin(out, line, segment === title);
     for (const [alias, label] of SUBSTRING_ALIASES) {
       if (segment.includes(alias)) add(out, label);
     }

@@ -23,6 +23,8 @@ export interface ItemRecord {
   item: Item;
   relevance: RelevanceVerdict;
   storyId: string | null;
+  /** Extractive summary of this item (empty for irrelevant items). */
+  summary: string;
   figures: Figure[];
   seenAt: string;
 }
@@ -49,7 +51,7 @@ export interface GuildSettings {
   removedFeeds: string[];
 }
 
-export type OutboxStatus = 'pending' | 'sent' | 'digest';
+export type OutboxStatus = 'pending' | 'sent' | 'digest' | 'failed';
 
 export interface OutboxEntry {
   /** `${channelId}:${storyId}` (or `${channelId}:notice:${id}` for notices). */

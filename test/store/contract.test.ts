@@ -108,6 +108,7 @@ for (const target of targets) {
         },
         relevance: { relevant: true, score: 0.9, reasons: ['r'] },
         storyId: 's1',
+        summary: '',
         figures: [],
         seenAt: '2026-01-01T00:00:00.000Z',
       });

@@ -1,0 +1,71 @@
+// The `compound-watch` command: run | analyze | poll --once | deploy-commands | help.
+// Every failure a user can cause ends in one line on stderr and a non-zero exit, never a stack trace.
+import { parseArgs } from 'node:util';
+import { analyze } from './cli/analyze.js';
+import { UsageError } from './cli/errors.js';
+import { pollOnce } from './cli/poll.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+
+const HELP = `compound-watch — follows news of Cambodia's scam compounds and posts stories to Discord
+
+Usage:
+  compound-watch run                       run the bot (preview mode, printing posts, without DISCORD_TOKEN)
+  compound-watch analyze SOURCE… [--json]  what the bot would keep, group, summarise and extract
+  compound-watch poll --once [--json]      one poll cycle over the configured feeds, with the store
+  compound-watch deploy-commands [--guild ID]  register the slash commands (global without --guild)
+  compound-watch help
+
+Configuration comes from the environment; see .env.example.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command = 'run', ...rest] = argv;
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        once: { type: 'boolean', default: false },
+        guild: { type: 'string' },
+      },
+    });
+    if (command === 'help' || command === '--help' || command === '-h') {
+      process.stdout.write(HELP + '\n');
+      return 0;
+    }
+    const config = loadConfig();
+    const logger = createLogger({ level: config.logLevel, secrets: config.discordToken ? [config.discordToken] : [] });
+    const stdout = (s: string) => process.stdout.write(s + '\n');
+    switch (command) {
+      case 'analyze':
+        return await analyze(positionals, { json: values.json, config, logger, stdout, stderr: process.stderr });
+      case 'poll':
+        if (!values.once) throw new UsageError('poll runs one cycle: use `compound-watch poll --once` (the bot itself polls on a schedule)');
+        return await pollOnce({ config, logger, stdout, json: values.json });
+      case 'run': {
+        const { runBot } = await import('./main.js');
+        return await runBot({ config, logger });
+      }
+      case 'deploy-commands': {
+        const { deployCommands } = await import('./discord/deploy.js');
+        return await deployCommands({ config, logger, guildId: values.guild ?? null, stdout });
+      }
+      default:
+        throw new UsageError(`unknown command "${command}" (try: compound-watch help)`);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`compound-watch: ${err.message}\n`);
+      return 2;
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`compound-watch: ${msg}\n`);
+      return 2;
+    }
+    process.stderr.write(`compound-watch: ${msg.split('\n')[0]}\n`);
+    if (process.env['LOG_LEVEL'] === 'debug' && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,59 @@
+// `compound-watch poll --once`: one poll cycle over the configured feeds, with the store; prints what it kept.
+import { buildCore, feedsToPoll } from '../app.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { runPollCycle, type CycleResult } from '../pipeline/poll-cycle.js';
+import { UsageError } from './errors.js';
+
+export function renderCycle(result: CycleResult): string {
+  const lines: string[] = [];
+  for (const f of result.feeds) {
+    const head =
+      f.status === 'error'
+        ? `✗ ${f.source}: ${f.error}`
+        : f.status === 'not_modified'
+          ? `= ${f.source}: not modified`
+          : f.status === 'not_due'
+            ? `… ${f.source}: not due yet`
+            : `✓ ${f.source}: ${f.entries} entries, ${f.newItems} new${f.firstPoll ? ' (first poll: recorded, nothing posted)' : ''}`;
+    lines.push(head);
+    for (const r of f.records.filter((x) => x.relevance.relevant)) {
+      lines.push(`    kept  ${r.item.title}  [story ${r.storyId}]`);
+      lines.push(`          why: ${r.relevance.reasons.join('; ')}`);
+    }
+  }
+  const kept = result.feeds.reduce((n, f) => n + f.records.filter((r) => r.relevance.relevant).length, 0);
+  lines.push(`${kept} new relevant items, ${result.changed.size} stories created or updated`);
+  return lines.join('\n');
+}
+
+export async function pollOnce(opts: { config: Config; logger: Logger; stdout: (s: string) => void; json: boolean }): Promise<number> {
+  const core = await buildCore(opts.config, opts.logger);
+  try {
+    const sources = await feedsToPoll(core.stores, core.defaultFeeds);
+    const result = await runPollCycle(core.cycleDeps, sources, { force: true });
+    if (result.feeds.length > 0 && result.feeds.every((f) => f.status === 'error')) {
+      const first = result.feeds[0];
+      throw new UsageError(`no usable source: ${first?.source}: ${first?.error}`);
+    }
+    opts.stdout(
+      opts.json
+        ? JSON.stringify(
+            result.feeds.map((f) => ({
+              source: f.source,
+              status: f.status,
+              error: f.error,
+              entries: f.entries,
+              newItems: f.newItems,
+              kept: f.records.filter((r) => r.relevance.relevant).map((r) => ({ id: r.item.id, title: r.item.title, storyId: r.storyId })),
+            })),
+            null,
+            2,
+          )
+        : renderCycle(result),
+    );
+    return 0;
+  } finally {
+    await core.stores.close();
+  }
+}

@@ -1,0 +1,138 @@
+// Feed dates as found in the wild → ISO 8601 (UTC). We never call Date.parse on free text: it reads zone-less
+// strings in the host's local zone and accepts nonsense, and a wrong date is worse than none.
+
+const MONTHS: ReadonlyMap<string, number> = (() => {
+  const byMonth: string[] = [
+    'jan january januar januari janv janvier janner gen gennaio ene enero janeiro',
+    'feb february februar februari febr fevr fevrier febbraio febrero fev fevereiro',
+    'mar march marz mrz maart maret mars marzo marco',
+    'apr april avr avril aprile abr abril',
+    'may mai mei mag maggio mayo maio',
+    'jun june juni juin giu giugno junio junho',
+    'jul july juli juil juillet lug luglio julio julho',
+    'aug august augustus aout agosto ago agu agt ags agustus',
+    'sep sept september septembre set settembre septiembre setembro',
+    'oct october okt oktober octobre ott ottobre octubre out outubro',
+    'nov november novembre noviembre nop nopember novembro',
+    'dec december dez dezember decembre dic dicembre diciembre des desember dezembro',
+  ];
+  const map = new Map<string, number>();
+  byMonth.forEach((names, i) => {
+    for (const name of names.split(' ')) map.set(name, i + 1);
+  });
+  return map;
+})();
+
+// Zone abbreviations that appear in feeds; ambiguous ones (IST, BST, CST in Asia) take their most common feed use.
+const ZONES: ReadonlyMap<string, number> = new Map<string, number>([
+  ['z', 0], ['ut', 0], ['utc', 0], ['gmt', 0], ['wet', 0], ['bst', 60], ['cet', 60], ['met', 60], ['cest', 120],
+  ['mez', 60], ['mesz', 120], ['eet', 120], ['eest', 180], ['msk', 180], ['ist', 330], ['ict', 420], ['wib', 420],
+  ['sgt', 480], ['hkt', 480], ['pht', 480], ['awst', 480], ['jst', 540], ['kst', 540], ['aest', 600], ['aedt', 660],
+  ['nzst', 720], ['nzdt', 780], ['est', -300], ['edt', -240], ['cst', -360], ['cdt', -300], ['mst', -420],
+  ['mdt', -360], ['pst', -480], ['pdt', -420], ['akst', -540], ['akdt', -480], ['hst', -600],
+]);
+
+function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+function build(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offsetMin: number): string | null {
+  if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return null;
+  const t = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offsetMin * 60_000;
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  // Reject 31 Feb and friends instead of letting Date roll them into March.
+  if (check.getUTCDate() !== d) return null;
+  return Number.isFinite(t) ? new Date(t).toISOString() : null;
+}
+
+function offsetFrom(sign: string, hh: string, mm: string | undefined): number {
+  const v = Number(hh) * 60 + Number(mm ?? 0);
+  return sign === '-' ? -v : v;
+}
+
+const ISO_RE =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const YMD_RE = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const TIME_RE =
+  /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:\s*([ap])\.?m\.?(?![\p{L}]))?(?:\s*(?:(?:gmt|utc|ut)?\s*([+-])(\d{1,2}):?(\d{2})?|\(?([\p{L}]{1,5})\)?(?![\p{L}])))?/iu;
+
+/** Parses a feed date (RFC 822 and its many deviations, ISO 8601, several languages) to ISO 8601, or null. */
+export function parseDate(input: string | undefined | null): string | null {
+  if (typeof input !== 'string') return null;
+  let s = input.trim();
+  const cdata = /^<!\[CDATA\[([\s\S]*)\]\]>$/.exec(s);
+  if (cdata) s = (cdata[1] ?? '').trim();
+  if (s.length < 6 || s.length > 80) return null;
+
+  const iso = ISO_RE.exec(s);
+  if (iso) {
+    const [, y, mo, d, h, mi, sec, frac, tz] = iso;
+    let offset = 0;
+    if (tz && tz.toUpperCase() !== 'Z') {
+      const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(tz);
+      if (m) offset = offsetFrom(m[1] ?? '+', m[2] ?? '0', m[3]);
+    }
+    const ms = frac ? Math.round(Number(`0.${frac}`) * 1000) : 0;
+    return build(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), Math.min(ms, 999), offset);
+  }
+  // "2020/1/10 14:33:00": no zone given, and we assume UTC rather than the server's unknown local time.
+  const ymd = YMD_RE.exec(s);
+  if (ymd) {
+    const [, y, mo, d, h, mi, sec] = ymd;
+    return build(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), 0, 0);
+  }
+  return parseWordy(fold(s));
+}
+
+function parseWordy(s: string): string | null {
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let offset = 0;
+  let rest = s;
+  const time = TIME_RE.exec(s);
+  if (time) {
+    const [whole, h, mi, sec, ampm, sign, oh, om, zone] = time;
+    hour = Number(h);
+    minute = Number(mi);
+    second = Number(sec ?? 0);
+    if (ampm) {
+      if (hour > 12 || hour === 0) return null;
+      if (ampm === 'p' && hour < 12) hour += 12;
+      if (ampm === 'a' && hour === 12) hour = 0;
+    }
+    let consumed = whole;
+    if (sign && oh) offset = offsetFrom(sign, oh, om);
+    else if (zone && ZONES.has(zone)) offset = ZONES.get(zone) ?? 0;
+    // A word after the time that is not a zone ("10:00 nov 16 2022") belongs to the date: leave it in place.
+    else if (zone) consumed = whole.slice(0, whole.lastIndexOf(zone));
+    rest = s.slice(0, time.index) + ' ' + s.slice(time.index + consumed.length);
+  }
+
+  // The last month name wins: a leading weekday can look like one ("mar" is Tuesday in Italian and Spanish).
+  let month = 0;
+  const words = rest.match(/\p{L}+/gu) ?? [];
+  for (const w of words) {
+    const m = MONTHS.get(w);
+    if (m !== undefined) month = m;
+  }
+  const numbers = rest.match(/\d+/g) ?? [];
+  let day = 0;
+  let year = 0;
+  if (month) {
+    for (const n of numbers) {
+      if (n.length === 4 && !year) year = Number(n);
+      else if (n.length <= 2 && !day) day = Number(n);
+      else if (n.length <= 2 && day && !year) year = 2000 + Number(n) - (Number(n) >= 70 ? 100 : 0);
+    }
+  } else {
+    // Numeric European "16.11.2022" (day first); slashes are too ambiguous to guess.
+    const dmy = /(\d{1,2})\.(\d{1,2})\.(\d{4})/.exec(rest);
+    if (!dmy) return null;
+    day = Number(dmy[1]);
+    month = Number(dmy[2]);
+    year = Number(dmy[3]);
+  }
+  if (!day || !year) return null;
+  return build(year, month, day, hour, minute, second, 0, offset);
+}

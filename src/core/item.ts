@@ -1,0 +1,114 @@
+// RawEntry (whatever a feed said) → Item (what the rest of the bot relies on). Pure: no I/O.
+import type { FeedMeta, Item, RawEntry } from './types.js';
+import { htmlToLine, htmlToText } from './html.js';
+import { parseDate } from './dates.js';
+import { detectLanguage } from './lang.js';
+import { shortHash } from './hash.js';
+
+// Query parameters that only identify a campaign or a click: they make one article look like many.
+const TRACKING_EXACT = new Set([
+  'fbclid', 'gclid', 'gclsrc', 'dclid', 'msclkid', 'mc_cid', 'mc_eid', 'igshid', 'yclid', '_hsenc', '_hsmi',
+  'ref_src', 'ref_url', 'cmpid', 'ocid', 'ncid', 'icid', 'wt_mc', 'wt.mc_id', 's_cid', 'sr_share', 'at_medium',
+  'at_campaign', 'at_custom1', 'at_custom2', 'at_custom3', 'at_custom4', 'twclid', 'ttclid', 'li_fat_id',
+  'oly_enc_id', 'oly_anon_id', 'vero_id', 'rb_clickid', '__twitter_impression', 'spm', 'mkt_tok', 'cmp', 'ito',
+]);
+
+function isTrackingParam(rawKey: string): boolean {
+  let key = rawKey;
+  try {
+    key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+  } catch {
+    // A malformed escape is not a tracking key we know; keep the parameter.
+  }
+  key = key.toLowerCase();
+  return key.startsWith('utm_') || TRACKING_EXACT.has(key);
+}
+
+/** An http(s) link with host lower-cased, fragment and tracking parameters removed; anything else → null. */
+export function canonicalLink(link: string | undefined | null, base?: string): string | null {
+  if (typeof link !== 'string') return null;
+  // Feeds double-escape ampersands in URLs ("&#038;", "&amp;"); a URL never legitimately contains those.
+  const cleaned = link.trim().replace(/&(?:#0*38|#x0*26|amp);/gi, '&');
+  if (!cleaned) return null;
+  let url: URL;
+  try {
+    url = base ? new URL(cleaned, base) : new URL(cleaned);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  url.hash = '';
+  url.username = '';
+  url.password = '';
+  if (url.search) {
+    // Filter the raw query instead of going through URLSearchParams, which would re-encode what it keeps.
+    const kept = url.search
+      .slice(1)
+      .split('&')
+      .filter((part) => part !== '' && !isTrackingParam(part.split('=')[0] ?? ''));
+    url.search = kept.length ? `?${kept.join('&')}` : '';
+  }
+  return url.href;
+}
+
+function looksGlobal(guid: string): boolean {
+  // Absolute URIs, URNs and tag: URIs are unique across feeds on their own.
+  return /^(?:https?:\/\/[^/\s]+\.[^/\s]+|urn:|tag:)/i.test(guid);
+}
+
+/**
+ * The store key of an entry: guid/id, then canonical link, then title+date, hashed to 16 hex characters.
+ * Bare guids like "123" or "/r/x/.rss" are only unique within one feed, so those are namespaced by the source.
+ */
+export function entryId(raw: RawEntry, source: string, link: string | null): string {
+  const guid = (raw.guid ?? raw.id ?? '').trim();
+  if (guid) return shortHash(looksGlobal(guid) ? `g:${guid}` : `g:${source}\n${guid}`);
+  if (link) return shortHash(`l:${link}`);
+  const title = (raw.title ?? '').trim();
+  const date = (raw.pubDate ?? raw.dcDate ?? raw.published ?? raw.updated ?? raw.isoDate ?? '').trim();
+  return shortHash(`h:${source}\n${title}\n${date}`);
+}
+
+function firstDate(raw: RawEntry): string | null {
+  // Our own parser first: rss-parser's isoDate comes from `new Date(text)`, which reads zone-less dates as local time.
+  for (const candidate of [raw.pubDate, raw.dcDate, raw.published, raw.updated, raw.isoDate]) {
+    const parsed = parseDate(candidate);
+    if (parsed) return parsed;
+  }
+  return null;
+}
+
+function bodyText(raw: RawEntry): string {
+  const candidates = [raw.contentEncoded, raw.content, raw.summary, raw.description]
+    .filter((c): c is string => typeof c === 'string' && c.trim() !== '')
+    .sort((a, b) => b.length - a.length);
+  // Longest markup first, but a body that is all images yields no text, so fall through to the next.
+  for (const candidate of candidates) {
+    const text = htmlToText(candidate);
+    if (text) return text;
+  }
+  return raw.contentSnippet ? htmlToText(raw.contentSnippet) : '';
+}
+
+function baseFor(source: string): string | undefined {
+  return /^https?:\/\//i.test(source) ? source : undefined;
+}
+
+export function normaliseEntry(raw: RawEntry, meta: FeedMeta): Item {
+  const base = baseFor(meta.source);
+  let link = canonicalLink(raw.link, base);
+  if (!link && raw.guid && /^https?:\/\//i.test(raw.guid.trim())) link = canonicalLink(raw.guid, base);
+  const title = htmlToLine(raw.title ?? '') || 'Untitled';
+  const text = bodyText(raw);
+  return {
+    id: entryId(raw, meta.source, link),
+    feed: meta.source,
+    outlet: meta.outlet,
+    outletKind: meta.outletKind,
+    title,
+    link,
+    published: firstDate(raw),
+    text,
+    language: detectLanguage(`${title}\n${text}`, raw.language ?? meta.language ?? null),
+  };
+}

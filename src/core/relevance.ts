@@ -1,0 +1,452 @@
+// Relevance: is this item about the topic of a profile, how strongly, and why (or why not)?
+//
+// The scorer is compiled once per profile. Most feed items are irrelevant, so the common path is one
+// native regex test over the normalised title + text; only items that contain an anchor, an industry
+// term or a named operator are segmented and scored. Pure: no I/O.
+
+import type { TopicProfile } from '../topics/profile.js';
+import type { RelevanceVerdict } from './types.js';
+
+export interface RelevanceOptions {
+  /** Count the same industry in neighbouring countries (Myanmar, Laos, the Philippines). Default false. */
+  includeAdjacent?: boolean;
+  /** Score at or above which an item is relevant. Default 0.5. */
+  threshold?: number;
+}
+
+export interface RelevanceInput {
+  title: string;
+  text: string;
+  /** Not needed for matching (terms of every language are tried); kept for callers and future tuning. */
+  language?: string;
+}
+
+export type RelevanceScorer = (input: RelevanceInput) => RelevanceVerdict;
+
+type Group = 'entity' | 'industry' | 'anchor' | 'adjacent' | 'scam' | 'action' | 'negative';
+
+interface Term {
+  /** The term as the profile spells it, without the trailing `*`: what reasons quote. */
+  display: string;
+  group: Group;
+  /** Country of an adjacent place, kind of an entity; empty otherwise. */
+  label: string;
+  /** Trailing `*`: the word may continue ("scam*" → "scammers"). */
+  prefix: boolean;
+  /** Latin-like terms must stand as whole words; Han/Hangul/Thai/Khmer terms match as substrings. */
+  wholeWord: boolean;
+}
+
+interface TrieNode {
+  next: Map<number, TrieNode>;
+  term: Term | undefined;
+}
+
+interface Hit {
+  term: Term;
+  start: number;
+  end: number;
+  sentence: number;
+  inTitle: boolean;
+  /** Offset inside the body (0 for title hits): a body hit near the top is close to the title. */
+  bodyOffset: number;
+  /** What reasons quote: the profile's spelling, or the whole matched word for a `*` term. */
+  shown: string;
+}
+
+type Closeness = 'sentence' | 'passage' | 'far';
+
+// Weights. A pair is a topic signal (industry term, operator, or generic scam word) plus an anchor.
+const PAIR_SCORE: Record<'strong' | 'weak', Record<Closeness, number>> = {
+  strong: { sentence: 0.9, passage: 0.8, far: 0.6 },
+  weak: { sentence: 0.75, passage: 0.6, far: 0.3 },
+};
+const ENTITY_ALONE = 0.45;
+const STRONG_WITHOUT_ANCHOR = 0.35;
+const WEAK_WITHOUT_ANCHOR = 0.15;
+const ADJACENT_EXCLUDED_CAP = 0.3;
+const ANCHOR_ALONE = 0.1;
+const TITLE_BOTH_BONUS = 0.1;
+const TITLE_ONE_BONUS = 0.05;
+const ACTION_BONUS = 0.05;
+const CORROBORATION_BONUS = 0.05;
+const NEGATIVE_FIRST = 0.3;
+const NEGATIVE_MORE = 0.15;
+const NEGATIVE_CAP = 0.5;
+
+// Distances in characters of normalised text. A "sentence" is also capped by length because Thai and
+// Khmer paragraphs often carry no sentence punctuation at all.
+const SENTENCE_GAP = 250;
+const PASSAGE_GAP = 400;
+const NEIGHBOUR_SENTENCE_GAP = 1200;
+/** A body hit this close to the top is read together with the title (the lead restates the headline). */
+const LEAD_LENGTH = 600;
+
+const MAX_LISTED = 3;
+
+// ---------------------------------------------------------------------------------------------------
+// Normalisation: the same function runs over profile terms and item text, so both sides agree even
+// where NFKC rewrites characters (Thai SARA AM, full-width Latin, compatibility ideographs).
+
+const NON_ASCII = /[^\u0000-\u007f]/;
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+// Hyphens and spaces are folded so "pig-butchering", "pig butchering" and "pig  butchering" agree.
+const ASCII_SEPARATORS = /[ \t-]{2,}|[\t-]/g;
+const SEPARATORS = /[\p{Zs}\t\u2010-\u2015\u2212-]+/gu;
+
+export function normaliseForMatching(s: string): string {
+  if (!NON_ASCII.test(s)) {
+    // Fast path for plain ASCII (most English items): no NFKC, no invisible characters possible.
+    return s.toLowerCase().replace(ASCII_SEPARATORS, ' ');
+  }
+  return s.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().replace(SEPARATORS, ' ');
+}
+
+const NO_SPACE_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hangul}\p{Script=Thai}\p{Script=Khmer}\p{Script=Lao}\p{Script=Myanmar}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+
+/** Does this code point continue a Latin-like word? Letters of space-less scripts do not: a Latin
+ *  name written straight after Thai or Chinese text still stands as a word. */
+function continuesWord(cp: number): boolean {
+  if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a);
+  const ch = String.fromCodePoint(cp);
+  return WORD_CHAR.test(ch) && !NO_SPACE_SCRIPT.test(ch);
+}
+
+function boundaryBefore(text: string, index: number): boolean {
+  if (index === 0) return true;
+  let cp = text.charCodeAt(index - 1);
+  if (cp >= 0xdc00 && cp <= 0xdfff && index >= 2) cp = text.codePointAt(index - 2) ?? cp;
+  return !continuesWord(cp);
+}
+
+function boundaryAfter(text: string, index: number): boolean {
+  const cp = text.codePointAt(index);
+  return cp === undefined || !continuesWord(cp);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Compilation: terms go into a trie (code point → node). The trie gives (a) a prefix-factored regex
+// that the engine runs natively to find candidate positions, and (b) a longest-match walk at those
+// positions where whole-word rules are checked in code (regex lookarounds cannot fall back to a
+// shorter term when the longest one fails its boundary).
+
+function addTerm(root: TrieNode, raw: string, group: Group, label: string): void {
+  const trimmed = raw.trim();
+  const prefix = trimmed.endsWith('*');
+  const display = prefix ? trimmed.slice(0, -1).trim() : trimmed;
+  const key = normaliseForMatching(display);
+  if (key.length === 0) return;
+  let node = root;
+  for (const ch of key) {
+    const cp = ch.codePointAt(0) ?? 0;
+    let child = node.next.get(cp);
+    if (child === undefined) {
+      child = { next: new Map(), term: undefined };
+      node.next.set(cp, child);
+    }
+    node = child;
+  }
+  // First writer wins: groups are added strongest first, so a term listed twice keeps its stronger role.
+  if (node.term === undefined) {
+    node.term = { display, group, label, prefix, wholeWord: !NO_SPACE_SCRIPT.test(key) };
+  }
+}
+
+function escapeRegex(ch: string): string {
+  return /[\\^$.*+?()[\]{}|\/-]/.test(ch) ? `\\${ch}` : ch;
+}
+
+/** Regex source matching the shortest term prefix at a position: enough to find candidates. */
+function trieToPattern(node: TrieNode): string {
+  const singles: string[] = [];
+  const branches: string[] = [];
+  for (const [cp, child] of node.next) {
+    const ch = escapeRegex(String.fromCodePoint(cp));
+    if (child.term !== undefined || child.next.size === 0) singles.push(ch);
+    else branches.push(ch + trieToPattern(child));
+  }
+  if (singles.length === 1) branches.push(singles[0] ?? '');
+  else if (singles.length > 1) branches.push(`[${singles.join('')}]`);
+  if (branches.length === 1) return branches[0] ?? '';
+  return `(?:${branches.join('|')})`;
+}
+
+function compileRegex(root: TrieNode, flags: string): RegExp {
+  // An empty profile must never match, not match everywhere.
+  return root.next.size === 0 ? new RegExp('(?!)', flags) : new RegExp(trieToPattern(root), flags);
+}
+
+function longestAt(root: TrieNode, text: string, start: number): { term: Term; end: number } | undefined {
+  const okBefore = boundaryBefore(text, start);
+  let node = root;
+  let i = start;
+  let best: { term: Term; end: number } | undefined;
+  while (i < text.length) {
+    const cp = text.codePointAt(i);
+    if (cp === undefined) break;
+    const child = node.next.get(cp);
+    if (child === undefined) break;
+    node = child;
+    i += cp > 0xffff ? 2 : 1;
+    const t = node.term;
+    if (t !== undefined && (!t.wholeWord || (okBefore && (t.prefix || boundaryAfter(text, i))))) {
+      best = { term: t, end: i };
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sentences: ends of sentences in normalised text. A full stop counts only before a space or the end,
+// so "12.5bn" and "U.S." inside a sentence do not split it.
+
+const SENTENCE_END = /[.!?](?=\s|$)|[\n\r\u3002\u17d4\u17d5\u0e2f]/g;
+
+function sentenceEnds(text: string): number[] {
+  const ends: number[] = [];
+  SENTENCE_END.lastIndex = 0;
+  for (let m = SENTENCE_END.exec(text); m !== null; m = SENTENCE_END.exec(text)) ends.push(m.index);
+  return ends;
+}
+
+/** Index of the sentence holding `pos`: how many sentence ends lie before it. */
+function sentenceIndex(ends: readonly number[], pos: number): number {
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ends[mid] ?? Infinity) < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function closeness(a: Hit, b: Hit): Closeness {
+  if (a.inTitle && b.inTitle) return 'sentence';
+  if (a.inTitle || b.inTitle) {
+    const body = a.inTitle ? b : a;
+    return body.bodyOffset <= LEAD_LENGTH ? 'passage' : 'far';
+  }
+  const gap = Math.max(0, a.start < b.start ? b.start - a.end : a.start - b.end);
+  if (a.sentence === b.sentence && gap <= SENTENCE_GAP) return 'sentence';
+  if (gap <= PASSAGE_GAP) return 'passage';
+  if (Math.abs(a.sentence - b.sentence) <= 1 && gap <= NEIGHBOUR_SENTENCE_GAP) return 'passage';
+  return 'far';
+}
+
+const q = (h: Hit): string => `'${h.shown}'`;
+
+/** First hit of each distinct term, in text order. */
+function distinctTerms(hits: readonly Hit[]): Hit[] {
+  const seen = new Set<Term>();
+  const out: Hit[] = [];
+  for (const h of hits) {
+    if (seen.has(h.term)) continue;
+    seen.add(h.term);
+    out.push(h);
+  }
+  return out;
+}
+
+function listTerms(hits: readonly Hit[]): string {
+  return distinctTerms(hits).slice(0, MAX_LISTED).map(q).join(', ');
+}
+
+/** The country (or region) most often named among adjacent hits. */
+function mainLabel(hits: readonly Hit[]): string {
+  const counts = new Map<string, number>();
+  for (const h of hits) counts.set(h.term.label, (counts.get(h.term.label) ?? 0) + 1);
+  let best = '';
+  let bestCount = 0;
+  for (const [label, n] of counts) {
+    if (n > bestCount) {
+      best = label;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+const round = (x: number): number => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
+
+// ---------------------------------------------------------------------------------------------------
+
+export function createRelevanceScorer(profile: TopicProfile, options: RelevanceOptions = {}): RelevanceScorer {
+  const includeAdjacent = options.includeAdjacent ?? false;
+  const threshold = options.threshold ?? 0.5;
+  const anchorName = profile.anchorName;
+
+  const gate: TrieNode = { next: new Map(), term: undefined };
+  const all: TrieNode = { next: new Map(), term: undefined };
+  const gateGroups: ReadonlyArray<[Group, readonly string[], string]> = [
+    ...profile.entities.map((e): [Group, readonly string[], string] => ['entity', e.terms, e.label]),
+    ['industry', profile.industry, ''],
+    ['anchor', profile.anchors, ''],
+    ...(includeAdjacent
+      ? profile.adjacent.map((a): [Group, readonly string[], string] => ['adjacent', a.terms, a.label])
+      : []),
+    ['scam', profile.scamWords, ''],
+  ];
+  const otherGroups: ReadonlyArray<[Group, readonly string[], string]> = [
+    ...(includeAdjacent
+      ? []
+      : profile.adjacent.map((a): [Group, readonly string[], string] => ['adjacent', a.terms, a.label])),
+    ['action', profile.actions, ''],
+    ['negative', profile.negatives, ''],
+  ];
+  for (const [group, terms, label] of gateGroups) {
+    for (const t of terms) {
+      addTerm(gate, t, group, label);
+      addTerm(all, t, group, label);
+    }
+  }
+  for (const [group, terms, label] of otherGroups) for (const t of terms) addTerm(all, t, group, label);
+
+  // Candidates only: a gate match may still fail a word boundary ("scampi"), which the walk rejects.
+  const gateRe = compileRegex(gate, '');
+  const candidateRe = compileRegex(all, 'g');
+
+  function findHits(text: string, titleEnd: number): Hit[] {
+    const ends = sentenceEnds(text);
+    const hits: Hit[] = [];
+    candidateRe.lastIndex = 0;
+    for (let m = candidateRe.exec(text); m !== null; m = candidateRe.exec(text)) {
+      const found = longestAt(all, text, m.index);
+      if (found === undefined) {
+        candidateRe.lastIndex = m.index + 1;
+        continue;
+      }
+      const inTitle = m.index < titleEnd;
+      let wordEnd = found.end;
+      if (found.term.prefix) while (wordEnd < text.length && !boundaryAfter(text, wordEnd)) wordEnd++;
+      hits.push({
+        term: found.term,
+        start: m.index,
+        end: found.end,
+        sentence: sentenceIndex(ends, m.index),
+        inTitle,
+        bodyOffset: inTitle ? 0 : m.index - titleEnd - 1,
+        shown: found.term.display + text.slice(found.end, wordEnd),
+      });
+      candidateRe.lastIndex = found.end;
+    }
+    return hits;
+  }
+
+  function verdict(score: number, reasons: string[]): RelevanceVerdict {
+    const s = round(score);
+    return { relevant: s >= threshold, score: s, reasons };
+  }
+
+  return function scoreRelevance(input: RelevanceInput): RelevanceVerdict {
+    const title = normaliseForMatching(input.title);
+    const body = normaliseForMatching(input.text);
+    const text = `${title}\n${body}`;
+
+    if (!gateRe.test(text)) {
+      return verdict(0, [`no ${anchorName} place, scam-industry term or named operator`]);
+    }
+
+    const hits = findHits(text, title.length);
+    const of = (...groups: Group[]): Hit[] => hits.filter((h) => groups.includes(h.term.group));
+    const entities = of('entity');
+    const strong = of('industry', 'entity');
+    const weak = of('scam');
+    const signals = [...strong, ...weak];
+    const homeAnchors = of('anchor');
+    const adjacent = of('adjacent');
+    const anchors = includeAdjacent ? [...homeAnchors, ...adjacent] : homeAnchors;
+    const actions = of('action');
+    const negatives = of('negative');
+    const reasons: string[] = [];
+    let score: number;
+
+    if (signals.length > 0 && anchors.length > 0) {
+      let best: { value: number; signal: Hit; anchor: Hit; closeness: Closeness } | undefined;
+      const pairedSentences = new Set<number>();
+      for (const signal of signals) {
+        const strength = signal.term.group === 'scam' ? 'weak' : 'strong';
+        for (const anchor of anchors) {
+          const c = closeness(signal, anchor);
+          if (c === 'sentence') pairedSentences.add(signal.inTitle ? -1 : signal.sentence);
+          const value = PAIR_SCORE[strength][c];
+          if (best === undefined || value > best.value) best = { value, signal, anchor, closeness: c };
+        }
+      }
+      // Both lists are non-empty, so a best pair exists; the guard only satisfies the compiler.
+      if (best === undefined) return verdict(0, ['no scorable pair']);
+      score = best.value;
+      const pair = `${q(best.signal)} and ${q(best.anchor)}`;
+      reasons.push(
+        best.closeness === 'sentence'
+          ? `${pair} in one sentence`
+          : best.closeness === 'passage'
+            ? `${pair} in the same passage`
+            : `${pair} only far apart (weak signal)`,
+      );
+
+      if (best.signal.inTitle && best.anchor.inTitle) {
+        score += TITLE_BOTH_BONUS;
+        reasons.push(`the title names both ${pair}`);
+      } else if (best.signal.inTitle || best.anchor.inTitle) {
+        score += TITLE_ONE_BONUS;
+        reasons.push(`${q(best.signal.inTitle ? best.signal : best.anchor)} in the title`);
+      }
+      if (pairedSentences.size >= 2) {
+        score += CORROBORATION_BONUS;
+        reasons.push(`topic and place meet in ${pairedSentences.size} sentences`);
+      }
+      const { signal, anchor } = best;
+      const action = actions.find((a) => closeness(a, signal) !== 'far' || closeness(a, anchor) !== 'far');
+      if (action !== undefined) {
+        score += ACTION_BONUS;
+        reasons.push(`${q(action)} (a development) near the topic terms`);
+      }
+      if (best.anchor.term.group === 'adjacent') {
+        reasons.push(`about ${best.anchor.term.label} (adjacent country, included)`);
+      } else if (adjacent.length > 0) {
+        reasons.push(`also mentions ${mainLabel(adjacent)} (adjacent country)`);
+      }
+    } else if (entities.length > 0) {
+      // Operators such as Chen Zhi or Prince Group are topical even when the item never names the place.
+      score = ENTITY_ALONE;
+      if (entities.some((e) => e.inTitle)) score += TITLE_ONE_BONUS * 2;
+      if (signals.length > entities.length) score += TITLE_ONE_BONUS * 2;
+      if (!includeAdjacent && adjacent.length > 0) {
+        reasons.push(`about ${mainLabel(adjacent)} (adjacent country, excluded by default)`);
+      }
+    } else if (signals.length > 0) {
+      const hasStrong = strong.length > 0;
+      if (!includeAdjacent && adjacent.length > 0) {
+        score = hasStrong ? ADJACENT_EXCLUDED_CAP : WEAK_WITHOUT_ANCHOR;
+        reasons.push(`about ${mainLabel(adjacent)} (adjacent country, excluded by default)`);
+      } else {
+        score = hasStrong ? STRONG_WITHOUT_ANCHOR : WEAK_WITHOUT_ANCHOR;
+        if (signals.some((s) => s.inTitle)) score += TITLE_ONE_BONUS;
+        reasons.push(`${listTerms(signals)} ${signals.length > 1 ? 'appear' : 'appears'} but no ${anchorName} anchor`);
+      }
+    } else if (anchors.length > 0) {
+      score = ANCHOR_ALONE;
+      reasons.push(`${listTerms(anchors)} ${anchors.length > 1 ? 'appear' : 'appears'} but no scam-industry term`);
+    } else {
+      score = 0;
+      reasons.push(`no ${anchorName} place, scam-industry term or named operator`);
+    }
+
+    for (const e of distinctTerms(entities).slice(0, MAX_LISTED)) {
+      const inTitle = entities.some((h) => h.term === e.term && h.inTitle);
+      reasons.push(`${q(e)} (${e.term.label}) in the ${inTitle ? 'title' : 'text'}`);
+    }
+
+    // Confusers only count against items with no industry term: a raid story may mention the border.
+    if (strong.length === 0 && negatives.length > 0) {
+      const n = distinctTerms(negatives).length;
+      score -= Math.min(NEGATIVE_CAP, NEGATIVE_FIRST + NEGATIVE_MORE * (n - 1));
+      reasons.push(`${listTerms(negatives)} suggest${n > 1 ? '' : 's'} other news and no scam-industry term occurs`);
+    }
+
+    return verdict(score, reasons);
+  };
+}

@@ -1,0 +1,650 @@
+// Grouping reports of the same event into stories (pure: no I/O, time comes from the documents).
+//
+// API
+//   const clusterer = new StoryClusterer({ windowDays: 7 });
+//   const a = clusterer.assign(doc);     // → { storyId, isNew, score, reasons }
+//   store.save(clusterer.snapshot());    // JSON-safe; StoryClusterer.restore(saved) at start-up
+//   clusterer.prune(now);                // once per poll cycle: forget stories past the window
+//   clusterer.lastComparisons            // full scorings done by the last assign (bounded, ≤ maxCandidates)
+//
+// How a report finds its story
+//   1. Features: TF-IDF terms of title + text (title counted twice: it is the densest summary), named
+//      entities (entities.ts), figure keys, a MinHash of word 3-shingles (catches wire copies), the title's
+//      token set, and a time: published, else first seen.
+//   2. Candidates, sub-linearly: an inverted index from the item's rarest terms and entities (top by idf)
+//      to story ids. Posting lists are capped to the newest `postingCap` stories, so a hot term costs the
+//      same whether 1,000 or 100,000 stories are held. Only the `maxCandidates` stories sharing the most keys
+//      are scored in full.
+//   3. Score: cosine to the story centroid, shared rare entities, shared figures, minus conflicting
+//      figures (two repatriation flights look alike in words but not in head counts), damped by the time
+//      gap. Outside the window a story is never joined. A wire copy or near-identical title always joins.
+//
+// Document frequencies are learned incrementally from everything assigned (idf = ln((N+1)/(df+1)) + 1),
+// so the clusterer needs no training corpus; the table is bounded by dropping the rarest terms.
+// Story centroids are kept without idf (sums of length-normalised tf vectors) and idf is applied when
+// comparing, so centroids never go stale as df changes.
+import { extractEntities, type Entity } from './entities.js';
+import { shortHash } from './hash.js';
+import { termCounts, tokenize } from './tfidf.js';
+import type { Figure, Metric } from './types.js';
+
+export interface StoryCandidateDoc {
+  itemId: string;
+  title: string;
+  text: string;
+  outlet: string;
+  /** ISO date of publication, or null when the feed gives none. */
+  published: string | null;
+  /** ISO date the pipeline first saw the item; used when `published` is null, absurd or in the future. */
+  seenAt: string;
+  /** Figures already extracted from title + text (figures.ts). */
+  figures: readonly Figure[];
+}
+
+export interface ClusterOptions {
+  /** A report joins only a story whose reports lie within this many days of it. Default 7. */
+  windowDays?: number;
+  /** Score a report needs to join a story. Default tuned on test/fixtures/stories/events.json. */
+  threshold?: number;
+  /** Stories are kept this many days past the window, for reports that arrive late. Default 1. */
+  marginDays?: number;
+  /** Stories scored in full per report. Default 20. */
+  maxCandidates?: number;
+  /** Newest story ids kept per index key. Default 200. */
+  postingCap?: number;
+  /** Bound on the document-frequency table. Default 50,000 terms. */
+  maxDfTerms?: number;
+}
+
+export interface Assignment {
+  storyId: string;
+  isNew: boolean;
+  /** The winning score (0 for a new story with no candidate; ≥ 1 for a copy). */
+  score: number;
+  /** Why, for /why and logs, e.g. "shared entities: Chen Zhi, Prince Group", "cosine 0.42". */
+  reasons: string[];
+}
+
+/** One story as saved in a snapshot: the fingerprint, not the reports. */
+export interface StorySnapshot {
+  id: string;
+  firstSeen: string;
+  lastSeen: string;
+  itemIds: string[];
+  /** Centroid terms and their (idf-free) weights. */
+  terms: Array<[string, number]>;
+  /** [key, label, number of reports naming it] */
+  entities: Array<[string, string, number]>;
+  figures: Array<[Metric, number]>;
+  exemplars: Array<{ title: string[]; sig: number[] }>;
+  /** Index keys, oldest first. */
+  keys: string[];
+}
+
+export interface ClustererSnapshot {
+  version: 1;
+  /** Documents counted in `df`. */
+  docs: number;
+  df: Array<[string, number]>;
+  /** Oldest lastSeen first, so restoring rebuilds the posting lists newest-last. */
+  stories: StorySnapshot[];
+}
+
+const DAY_MS = 86_400_000;
+const DEFAULTS = {
+  windowDays: 7,
+  threshold: 0.3,
+  marginDays: 1,
+  maxCandidates: 20,
+  postingCap: 200,
+  maxDfTerms: 50_000,
+} as const;
+
+const CENTROID_TERMS = 40;
+const DOC_TERMS = 100;
+const INDEX_TERMS = 12;
+const INDEX_ENTITIES = 6;
+const MAX_ENTITIES = 30;
+const MAX_FIGURES = 30;
+const MAX_EXEMPLARS = 8;
+const MAX_STORY_KEYS = 48;
+const MAX_ITEM_IDS = 1_000;
+const MINHASH_SIZE = 16;
+/** Prefix that keeps entity keys apart from word terms in the df table and the index. */
+const ENTITY = '@';
+
+/** Figures that count one event's people or things: two events rarely share them by chance. */
+const EVENT_METRICS: ReadonlySet<Metric> = new Set<Metric>([
+  'people_released',
+  'people_rescued',
+  'people_repatriated',
+  'nationals_registered',
+  'people_arrested',
+  'compounds',
+  'assets_seized',
+  'sanctioned',
+]);
+
+/** A stable story id from the id of its first report: "s" + 10 hex characters. */
+export function storyIdFor(firstItemId: string): string {
+  return 's' + shortHash(firstItemId, 10);
+}
+
+interface Exemplar {
+  /** Unique title tokens, sorted. */
+  title: string[];
+  sig: number[];
+}
+
+interface EntityCount {
+  key: string;
+  label: string;
+  count: number;
+}
+
+interface FigureKey {
+  metric: Metric;
+  value: number;
+}
+
+interface StoryState {
+  id: string;
+  firstSeen: number;
+  lastSeen: number;
+  itemIds: string[];
+  // Parallel arrays rather than a Map: 100,000 stories × 40 terms must stay affordable.
+  terms: string[];
+  weights: number[];
+  entities: EntityCount[];
+  figures: FigureKey[];
+  exemplars: Exemplar[];
+  keys: string[];
+}
+
+interface DocFeatures {
+  time: number;
+  /** Sublinear tf per term (title counted twice). */
+  tf: Map<string, number>;
+  /** tf × idf, truncated to DOC_TERMS, and its norm. */
+  vec: Map<string, number>;
+  norm: number;
+  entities: Entity[];
+  figures: FigureKey[];
+  exemplar: Exemplar;
+  keys: string[];
+}
+
+interface Scored {
+  story: StoryState;
+  score: number;
+  reasons: string[];
+}
+
+// ---- small pure helpers -------------------------------------------------------------------------
+
+/** FNV-1a, 32 bits: a fast non-cryptographic hash for shingles. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Murmur3's finaliser: turns one hash into MINHASH_SIZE independent-looking ones via distinct seeds. */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const MINHASH_SEEDS = Array.from({ length: MINHASH_SIZE }, (_, i) => mix(0x9e3779b9 + i * 0x632be5ab));
+
+/** MinHash signature of the word 3-shingles: equal minima estimate the shingle Jaccard of two texts. */
+function minhash(tokens: readonly string[]): number[] {
+  if (tokens.length === 0) return [];
+  const sig: number[] = new Array<number>(MINHASH_SIZE).fill(0xffffffff);
+  const width = Math.min(3, tokens.length);
+  for (let i = 0; i + width <= tokens.length; i++) {
+    const h = fnv1a(tokens.slice(i, i + width).join(' '));
+    for (let k = 0; k < MINHASH_SIZE; k++) {
+      const v = mix(h ^ (MINHASH_SEEDS[k] ?? 0));
+      if (v < (sig[k] ?? 0)) sig[k] = v;
+    }
+  }
+  return sig;
+}
+
+function minhashSimilarity(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== MINHASH_SIZE || b.length !== MINHASH_SIZE) return 0;
+  let same = 0;
+  for (let k = 0; k < MINHASH_SIZE; k++) if (a[k] === b[k]) same++;
+  return same / MINHASH_SIZE;
+}
+
+function jaccard(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const set = new Set(a);
+  let shared = 0;
+  for (const t of b) if (set.has(t)) shared++;
+  return shared / (a.length + b.length - shared);
+}
+
+/** Two head counts agree when within 15%: outlets round ("about 150", "more than 140"). */
+function sameAmount(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 0.15 * Math.max(Math.abs(a), Math.abs(b));
+}
+
+function docTime(doc: StoryCandidateDoc, fallback: number): number {
+  const seen = Date.parse(doc.seenAt);
+  const published = doc.published === null ? NaN : Date.parse(doc.published);
+  // A publication date in the future (beyond clock skew) is a feed lying; trust when we saw it.
+  if (Number.isFinite(published) && (!Number.isFinite(seen) || published <= seen + DAY_MS)) return published;
+  return Number.isFinite(seen) ? seen : fallback;
+}
+
+function topBy<T>(entries: T[], weight: (e: T) => number, n: number): T[] {
+  return entries.length <= n ? entries : entries.sort((x, y) => weight(y) - weight(x)).slice(0, n);
+}
+
+function formatDays(ms: number): string {
+  const days = ms / DAY_MS;
+  return days < 1 ? `${Math.round(days * 24)} h apart` : `${days.toFixed(1)} days apart`;
+}
+
+// ---- the clusterer ------------------------------------------------------------------------------
+
+export class StoryClusterer {
+  /** Full scorings done by the last assign(): bounded by maxCandidates, whatever the number of stories. */
+  lastComparisons = 0;
+  /** Distinct stories reached through the index by the last assign(). */
+  lastCandidates = 0;
+
+  private readonly windowMs: number;
+  private readonly marginMs: number;
+  private readonly threshold: number;
+  private readonly maxCandidates: number;
+  private readonly postingCap: number;
+  private readonly maxDfTerms: number;
+
+  private readonly stories = new Map<string, StoryState>();
+  /** Index key → story ids, newest last. */
+  private readonly postings = new Map<string, string[]>();
+  private readonly storyOfItem = new Map<string, string>();
+  private readonly df = new Map<string, number>();
+  private docs = 0;
+  /** Latest report time seen: the reference for snapshot() when no `now` is given. */
+  private latest = 0;
+
+  constructor(options: ClusterOptions = {}) {
+    this.windowMs = (options.windowDays ?? DEFAULTS.windowDays) * DAY_MS;
+    this.marginMs = (options.marginDays ?? DEFAULTS.marginDays) * DAY_MS;
+    this.threshold = options.threshold ?? DEFAULTS.threshold;
+    this.maxCandidates = options.maxCandidates ?? DEFAULTS.maxCandidates;
+    this.postingCap = options.postingCap ?? DEFAULTS.postingCap;
+    this.maxDfTerms = options.maxDfTerms ?? DEFAULTS.maxDfTerms;
+  }
+
+  get size(): number {
+    return this.stories.size;
+  }
+
+  /** The story an item was assigned to, while that story is held. */
+  storyOf(itemId: string): string | undefined {
+    return this.storyOfItem.get(itemId);
+  }
+
+  assign(doc: StoryCandidateDoc): Assignment {
+    this.lastComparisons = 0;
+    this.lastCandidates = 0;
+    const known = this.storyOfItem.get(doc.itemId);
+    // Re-assigning an item (a restart before the state was saved, a feed re-listing it) must not add it twice.
+    if (known !== undefined && this.stories.has(known)) {
+      return { storyId: known, isNew: false, score: 1, reasons: ['already assigned'] };
+    }
+
+    const f = this.features(doc);
+    this.latest = Math.max(this.latest, f.time);
+    let best: Scored | undefined;
+    for (const story of this.candidates(f.keys)) {
+      this.lastComparisons++;
+      const scored = this.score(f, story);
+      if (scored !== undefined && (best === undefined || scored.score > best.score)) best = scored;
+    }
+
+    if (best !== undefined && best.score >= this.threshold) {
+      this.addToStory(best.story, doc.itemId, f);
+      return { storyId: best.story.id, isNew: false, score: round2(best.score), reasons: best.reasons };
+    }
+    const story = this.newStory(doc.itemId, f);
+    const reasons =
+      best === undefined
+        ? ['no earlier story in the window shares its rare terms or names']
+        : [`closest story ${best.story.id} scored ${best.score.toFixed(2)} < ${this.threshold}`];
+    return { storyId: story.id, isNew: true, score: best === undefined ? 0 : round2(best.score), reasons };
+  }
+
+  /** Forgets stories whose last report is older than the window (plus margin) before `now`. */
+  prune(now: Date): void {
+    const cutoff = now.getTime() - this.windowMs - this.marginMs;
+    const dropped = new Set<string>();
+    for (const story of this.stories.values()) if (story.lastSeen < cutoff) dropped.add(story.id);
+    if (dropped.size === 0) return;
+    const touchedKeys = new Set<string>();
+    for (const id of dropped) {
+      const story = this.stories.get(id);
+      if (story === undefined) continue;
+      for (const key of story.keys) touchedKeys.add(key);
+      for (const itemId of story.itemIds) this.storyOfItem.delete(itemId);
+      this.stories.delete(id);
+    }
+    for (const key of touchedKeys) {
+      const list = this.postings.get(key)?.filter((id) => !dropped.has(id));
+      if (list === undefined || list.length === 0) this.postings.delete(key);
+      else this.postings.set(key, list);
+    }
+  }
+
+  /** The state worth keeping: df and the stories still inside the window (+ margin) of `now` (default: the latest report). */
+  snapshot(now?: Date): ClustererSnapshot {
+    const cutoff = (now?.getTime() ?? this.latest) - this.windowMs - this.marginMs;
+    const kept = [...this.stories.values()].filter((s) => s.lastSeen >= cutoff).sort((a, b) => a.lastSeen - b.lastSeen);
+    return {
+      version: 1,
+      docs: this.docs,
+      df: [...this.df],
+      stories: kept.map((s) => ({
+        id: s.id,
+        firstSeen: new Date(s.firstSeen).toISOString(),
+        lastSeen: new Date(s.lastSeen).toISOString(),
+        itemIds: [...s.itemIds],
+        terms: s.terms.map((t, i) => [t, s.weights[i] ?? 0]),
+        entities: s.entities.map((e) => [e.key, e.label, e.count]),
+        figures: s.figures.map((x) => [x.metric, x.value]),
+        exemplars: s.exemplars.map((e) => ({ title: [...e.title], sig: [...e.sig] })),
+        keys: [...s.keys],
+      })),
+    };
+  }
+
+  static restore(snapshot: ClustererSnapshot, options?: ClusterOptions): StoryClusterer {
+    const c = new StoryClusterer(options);
+    c.docs = snapshot.docs;
+    for (const [term, n] of snapshot.df) c.df.set(term, n);
+    const ordered = [...snapshot.stories].sort((a, b) => Date.parse(a.lastSeen) - Date.parse(b.lastSeen));
+    for (const s of ordered) {
+      const story: StoryState = {
+        id: s.id,
+        firstSeen: Date.parse(s.firstSeen),
+        lastSeen: Date.parse(s.lastSeen),
+        itemIds: [...s.itemIds],
+        terms: s.terms.map(([t]) => t),
+        weights: s.terms.map(([, w]) => w),
+        entities: s.entities.map(([key, label, count]) => ({ key, label, count })),
+        figures: s.figures.map(([metric, value]) => ({ metric, value })),
+        exemplars: s.exemplars.map((e) => ({ title: [...e.title], sig: [...e.sig] })),
+        keys: [],
+      };
+      c.stories.set(story.id, story);
+      for (const itemId of story.itemIds) c.storyOfItem.set(itemId, story.id);
+      c.index(story, s.keys);
+      c.latest = Math.max(c.latest, story.lastSeen);
+    }
+    return c;
+  }
+
+  // ---- features and df ------------------------------------------------------------------------
+
+  private idf(key: string): number {
+    return Math.log((this.docs + 1) / ((this.df.get(key) ?? 0) + 1)) + 1;
+  }
+
+  /**
+   * How telling a shared entity is: ~0 for a name in nearly every report ("Cambodia"), high for a rare
+   * one ("Huione Group"). The +10 prior keeps it meaningful while only a handful of reports are known,
+   * where the plain idf of anything shared is ~1 for everything.
+   */
+  private rarity(entityKey: string): number {
+    return Math.max(0, Math.log((this.docs + 10) / Math.max(1, this.df.get(ENTITY + entityKey) ?? 0)));
+  }
+
+  private features(doc: StoryCandidateDoc): DocFeatures {
+    const titleTokens = tokenize(doc.title);
+    const textTokens = tokenize(doc.text);
+    const counts = termCounts(textTokens);
+    for (const t of titleTokens) counts.set(t, (counts.get(t) ?? 0) + 2);
+    const tf = new Map<string, number>();
+    for (const [t, c] of counts) tf.set(t, 1 + Math.log(c));
+    const entities = extractEntities(doc.title, doc.text);
+
+    // Count this document before weighting it, so its own rare terms get a defined idf.
+    this.docs++;
+    for (const t of tf.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    for (const e of entities) this.df.set(ENTITY + e.key, (this.df.get(ENTITY + e.key) ?? 0) + 1);
+    if (this.df.size > this.maxDfTerms) this.shrinkDf();
+
+    const weighted = topBy([...tf].map(([t, w]) => [t, w * this.idf(t)] as [string, number]), (e) => e[1], DOC_TERMS);
+    const vec = new Map(weighted);
+    let sq = 0;
+    for (const w of vec.values()) sq += w * w;
+
+    const termKeys = topBy(weighted.slice(), (e) => e[1], INDEX_TERMS).map(([t]) => t);
+    const entityKeys = topBy(entities.slice(), (e) => this.rarity(e.key), INDEX_ENTITIES).map((e) => ENTITY + e.key);
+
+    const figures: FigureKey[] = [];
+    for (const fig of doc.figures) {
+      if (fig.qualifier === 'vague') continue;
+      if (!figures.some((x) => x.metric === fig.metric && x.value === fig.value)) figures.push({ metric: fig.metric, value: fig.value });
+    }
+
+    return {
+      time: docTime(doc, this.latest),
+      tf,
+      vec,
+      norm: Math.sqrt(sq),
+      entities,
+      figures,
+      exemplar: { title: [...new Set(titleTokens)].sort(), sig: minhash([...titleTokens, ...textTokens]) },
+      keys: [...termKeys, ...entityKeys],
+    };
+  }
+
+  /** Keeps the df table bounded: forget the rarest terms first (mostly typos, numbers, one-off names). */
+  private shrinkDf(): void {
+    const target = Math.floor(this.maxDfTerms * 0.75);
+    for (let floor = 1; this.df.size > target; floor++) {
+      for (const [t, n] of this.df) if (n <= floor) this.df.delete(t);
+    }
+  }
+
+  // ---- candidates -----------------------------------------------------------------------------
+
+  /** Stories sharing index keys with the report, most shared keys first, at most maxCandidates. */
+  private candidates(keys: readonly string[]): StoryState[] {
+    const overlap = new Map<string, number>();
+    for (const key of keys) {
+      const list = this.postings.get(key);
+      if (list === undefined) continue;
+      for (let i = list.length - 1, seen = 0; i >= 0 && seen < this.postingCap; i--, seen++) {
+        const id = list[i] ?? '';
+        overlap.set(id, (overlap.get(id) ?? 0) + 1);
+      }
+    }
+    this.lastCandidates = overlap.size;
+    const ranked: StoryState[] = [];
+    const byOverlap = [...overlap].sort((a, b) => b[1] - a[1]);
+    for (const [id] of byOverlap) {
+      const story = this.stories.get(id);
+      if (story === undefined) continue;
+      ranked.push(story);
+      if (ranked.length >= this.maxCandidates) break;
+    }
+    return ranked;
+  }
+
+  // ---- scoring --------------------------------------------------------------------------------
+
+  private score(f: DocFeatures, story: StoryState): Scored | undefined {
+    const gap = Math.max(0, f.time - story.lastSeen, story.firstSeen - f.time);
+    if (gap > this.windowMs) return undefined;
+
+    // Copies first: a republished wire story joins whatever the other signals say.
+    for (const ex of story.exemplars) {
+      const copy = minhashSimilarity(f.exemplar.sig, ex.sig);
+      if (copy >= 0.5) return { story, score: 1 + copy, reasons: [`same wire copy (${Math.round(copy * 100)}% shingles)`] };
+      if (f.exemplar.title.length >= 4 && jaccard(f.exemplar.title, ex.title) >= 0.8) {
+        return { story, score: 1, reasons: ['near-identical title'] };
+      }
+    }
+
+    // Cosine between the report and the centroid, idf applied now.
+    let dot = 0;
+    let centroidSq = 0;
+    for (let i = 0; i < story.terms.length; i++) {
+      const t = story.terms[i] ?? '';
+      const w = (story.weights[i] ?? 0) * this.idf(t);
+      centroidSq += w * w;
+      const v = f.vec.get(t);
+      if (v !== undefined) dot += v * w;
+    }
+    const cos = f.norm === 0 || centroidSq === 0 ? 0 : dot / (f.norm * Math.sqrt(centroidSq));
+    if (cos >= 0.8) return { story, score: 1, reasons: [`near-identical text (cosine ${cos.toFixed(2)})`] };
+
+    // Shared entities, weighted by rarity; the overlap is taken on the smaller side so a short report
+    // naming two of the story's five actors still counts fully, and saturated so one modestly rare
+    // shared name cannot carry a join alone.
+    const storyEntities = new Map(story.entities.map((e) => [e.key, e]));
+    let docMass = 0;
+    let shared = 0;
+    const sharedLabels: string[] = [];
+    for (const e of f.entities) {
+      const r = this.rarity(e.key);
+      docMass += r;
+      if (storyEntities.has(e.key)) {
+        shared += r;
+        if (r > 0.5) sharedLabels.push(e.label);
+      }
+    }
+    let storyMass = 0;
+    for (const e of story.entities) storyMass += this.rarity(e.key);
+    const smaller = Math.min(docMass, storyMass);
+    const entityScore = smaller === 0 ? 0 : (shared / smaller) * Math.min(1, shared / 4);
+
+    // Figures: a shared head count is strong evidence; the same kind of count with a different value is
+    // evidence of a different event.
+    const sharedFigures: string[] = [];
+    let conflicts = 0;
+    const metrics = new Set(f.figures.filter((x) => EVENT_METRICS.has(x.metric)).map((x) => x.metric));
+    for (const fig of f.figures) {
+      if (story.figures.some((s) => s.metric === fig.metric && sameAmount(s.value, fig.value))) {
+        sharedFigures.push(`${fig.metric} ${fig.value}`);
+      }
+    }
+    for (const metric of metrics) {
+      const mine = f.figures.filter((x) => x.metric === metric);
+      const theirs = story.figures.filter((x) => x.metric === metric);
+      if (theirs.length > 0 && !mine.some((m) => theirs.some((s) => sameAmount(s.value, m.value)))) conflicts++;
+    }
+
+    const timeFactor = 1 - 0.3 * (gap / this.windowMs);
+    const raw =
+      0.6 * cos + 0.4 * entityScore + (sharedFigures.length > 0 ? 0.15 : 0) - (conflicts > 0 ? 0.2 : 0);
+    const score = Math.max(0, raw) * timeFactor;
+
+    const reasons: string[] = [];
+    if (sharedLabels.length > 0) reasons.push(`shared entities: ${sharedLabels.join(', ')}`);
+    reasons.push(`cosine ${cos.toFixed(2)}`);
+    if (sharedFigures.length > 0) reasons.push(`shared figures: ${sharedFigures.join(', ')}`);
+    if (conflicts > 0) reasons.push(`conflicting figures: ${conflicts}`);
+    reasons.push(formatDays(gap));
+    return { story, score, reasons };
+  }
+
+  // ---- updates --------------------------------------------------------------------------------
+
+  private newStory(itemId: string, f: DocFeatures): StoryState {
+    let id = storyIdFor(itemId);
+    // Only a hash collision (or a re-used item id after its story was pruned) can clash; salt and retry.
+    for (let salt = 1; this.stories.has(id); salt++) id = storyIdFor(`${itemId}#${salt}`);
+    const story: StoryState = {
+      id,
+      firstSeen: f.time,
+      lastSeen: f.time,
+      itemIds: [],
+      terms: [],
+      weights: [],
+      entities: [],
+      figures: [],
+      exemplars: [],
+      keys: [],
+    };
+    this.stories.set(id, story);
+    this.addToStory(story, itemId, f);
+    return story;
+  }
+
+  private addToStory(story: StoryState, itemId: string, f: DocFeatures): void {
+    story.firstSeen = Math.min(story.firstSeen, f.time);
+    story.lastSeen = Math.max(story.lastSeen, f.time);
+    if (story.itemIds.length < MAX_ITEM_IDS) story.itemIds.push(itemId);
+    this.storyOfItem.set(itemId, story.id);
+
+    // Centroid: add the report's length-normalised tf vector, keep the terms that weigh most with idf.
+    let tfNorm = 0;
+    for (const w of f.tf.values()) tfNorm += w * w;
+    tfNorm = Math.sqrt(tfNorm) || 1;
+    const sum = new Map<string, number>();
+    story.terms.forEach((t, i) => sum.set(t, story.weights[i] ?? 0));
+    for (const [t, w] of f.tf) sum.set(t, (sum.get(t) ?? 0) + w / tfNorm);
+    const kept = topBy([...sum], ([t, w]) => w * this.idf(t), CENTROID_TERMS);
+    story.terms = kept.map(([t]) => t);
+    story.weights = kept.map(([, w]) => w);
+
+    for (const e of f.entities) {
+      const existing = story.entities.find((x) => x.key === e.key);
+      if (existing !== undefined) existing.count++;
+      else story.entities.push({ key: e.key, label: e.label, count: 1 });
+    }
+    if (story.entities.length > MAX_ENTITIES) {
+      story.entities = topBy(story.entities, (e) => e.count * this.rarity(e.key), MAX_ENTITIES);
+    }
+    for (const fig of f.figures) {
+      if (!story.figures.some((x) => x.metric === fig.metric && x.value === fig.value)) story.figures.push(fig);
+    }
+    if (story.figures.length > MAX_FIGURES) story.figures = story.figures.slice(-MAX_FIGURES);
+    story.exemplars.push(f.exemplar);
+    if (story.exemplars.length > MAX_EXEMPLARS) story.exemplars.shift();
+
+    this.index(story, f.keys);
+  }
+
+  /** Files the story under `keys` as the newest entry of each posting list. */
+  private index(story: StoryState, keys: readonly string[]): void {
+    for (const key of keys) {
+      let list = this.postings.get(key);
+      if (list === undefined) {
+        list = [];
+        this.postings.set(key, list);
+      }
+      // Move to the newest end. The list is short (≤ 1.5 × cap), so the scan is bounded.
+      const at = list.lastIndexOf(story.id);
+      if (at !== -1) list.splice(at, 1);
+      list.push(story.id);
+      // Trim in batches so the O(cap) splice is paid once per cap/2 insertions, not on every one.
+      if (list.length > this.postingCap * 1.5) list.splice(0, list.length - this.postingCap);
+
+      const k = story.keys.indexOf(key);
+      if (k !== -1) story.keys.splice(k, 1);
+      story.keys.push(key);
+    }
+    if (story.keys.length > MAX_STORY_KEYS) story.keys.splice(0, story.keys.length - MAX_STORY_KEYS);
+  }
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,125 @@
+// Tokeniser and TF-IDF helpers shared by summaries and story clustering. Pure and allocation-light: the
+// pipeline tokenises every relevant item, so this sits on the hot path.
+
+/** A sparse term-weight vector with its Euclidean norm precomputed (cosine needs it on every pair). */
+export interface SparseVector {
+  weights: Map<string, number>;
+  norm: number;
+}
+
+// English and Indonesian function words: they carry no topic, and leaving them in would make every
+// sentence similar to every other one.
+const STOPWORDS = new Set(
+  (
+    // English
+    'a an the and or but if then else of to in on at by for with from into onto over under about above below ' +
+    'up down out off as is are was were be been being am do does did doing have has had having not no nor ' +
+    'so than too very can could will would shall should may might must this that these those it its itself ' +
+    'he him his she her hers they them their theirs we us our ours you your yours i me my mine who whom whose ' +
+    'which what when where why how all any both each few more most other some such only own same just also ' +
+    'there here after before during while since until through between against again further once because ' +
+    'said says say according new one s t don didn doesn isn wasn weren hasn haven hadn won wouldn couldn ' +
+    'shouldn mr mrs ms dr via per yet still even however although though whether either neither upon ' +
+    // Indonesian
+    'yang dan di ke dari ini itu dengan untuk pada adalah sebagai dalam tidak akan juga atau oleh karena ' +
+    'telah sudah belum bahwa mereka kami kita saya anda ia dia para serta agar supaya namun tetapi tapi jika ' +
+    'kalau maka saat ketika sejak hingga sampai bagi tentang seperti lebih masih bisa dapat harus ada pun ' +
+    'lalu kemudian secara antara tersebut yakni yaitu setelah sebelum tak nya sang si'
+  ).split(' '),
+);
+
+// Scripts written without spaces between words: segmenting them properly needs a dictionary, so emit
+// overlapping character bigrams instead — robust, cheap and good enough for similarity.
+const UNSPACED = /[\p{Script=Khmer}\p{Script=Thai}\p{Script=Lao}\p{Script=Myanmar}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const RUN = /[\p{L}\p{N}\p{M}]+/gu;
+const SEGMENT = /[\p{Script=Khmer}\p{Script=Thai}\p{Script=Lao}\p{Script=Myanmar}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{M}]+|[^\p{Script=Khmer}\p{Script=Thai}\p{Script=Lao}\p{Script=Myanmar}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
+const MARK = /\p{M}/u;
+
+function pushBigrams(segment: string, out: string[]): void {
+  // Iterate by code point, folding combining marks (Khmer/Thai vowels and signs) into their base so a
+  // bigram never starts with a dangling mark.
+  const units: string[] = [];
+  for (const ch of segment) {
+    if (MARK.test(ch) && units.length > 0) units[units.length - 1] += ch;
+    else units.push(ch);
+  }
+  if (units.length === 1) {
+    out.push(units[0] ?? '');
+    return;
+  }
+  for (let k = 0; k + 1 < units.length; k += 1) out.push((units[k] ?? '') + (units[k + 1] ?? ''));
+}
+
+/**
+ * Lowercased, Unicode-aware tokens with English/Indonesian stopwords removed; scripts without spaces
+ * (Khmer, Thai, Lao, Myanmar, Han, Kana) become character bigrams.
+ */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  const lower = text.normalize('NFC').toLowerCase();
+  RUN.lastIndex = 0;
+  for (let m = RUN.exec(lower); m !== null; m = RUN.exec(lower)) {
+    const run = m[0];
+    if (!UNSPACED.test(run)) {
+      if (run.length > 1 && !STOPWORDS.has(run)) out.push(run);
+      continue;
+    }
+    // Mixed runs ("3万人", "kk园区") are cut at script changes first.
+    for (const seg of run.match(SEGMENT) ?? []) {
+      if (UNSPACED.test(seg)) pushBigrams(seg, out);
+      else if (seg.length > 1 && !STOPWORDS.has(seg)) out.push(seg);
+    }
+  }
+  return out;
+}
+
+/** Raw term counts. */
+export function termCounts(tokens: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
+}
+
+/** Smoothed inverse document frequency over a set of tokenised documents: ln((1+N)/(1+df)) + 1. */
+export function inverseDocumentFrequency(docs: ReadonlyArray<readonly string[]>): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const doc of docs) {
+    for (const t of new Set(doc)) df.set(t, (df.get(t) ?? 0) + 1);
+  }
+  const n = docs.length;
+  const idf = new Map<string, number>();
+  for (const [t, d] of df) idf.set(t, Math.log((1 + n) / (1 + d)) + 1);
+  return idf;
+}
+
+/**
+ * TF-IDF vector of one document. Sublinear tf (1 + ln tf) keeps a repeated word from dominating; terms
+ * missing from `idf` get `defaultIdf` (unseen terms are rare, hence informative).
+ */
+export function tfidfVector(
+  tokens: readonly string[],
+  idf: ReadonlyMap<string, number>,
+  defaultIdf = 1,
+): SparseVector {
+  const weights = new Map<string, number>();
+  let sq = 0;
+  for (const [t, c] of termCounts(tokens)) {
+    const w = (1 + Math.log(c)) * (idf.get(t) ?? defaultIdf);
+    weights.set(t, w);
+    sq += w * w;
+  }
+  return { weights, norm: Math.sqrt(sq) };
+}
+
+/** Cosine similarity of two sparse vectors (0 when either is empty). */
+export function cosine(a: SparseVector, b: SparseVector): number {
+  if (a.norm === 0 || b.norm === 0) return 0;
+  // Iterate the smaller map: the cost is bounded by the shorter document.
+  const [small, large] = a.weights.size <= b.weights.size ? [a, b] : [b, a];
+  let dot = 0;
+  for (const [t, w] of small.weights) {
+    const v = large.weights.get(t);
+    if (v !== undefined) dot += w * v;
+  }
+  return dot / (a.norm * b.norm);
+}

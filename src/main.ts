@@ -1,0 +1,172 @@
+// Composition root: config → store → feeds → pipeline → discord → jobs; clean shutdown.
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import cron, { type ScheduledTask } from 'node-cron';
+import { Events, type Client, type ClientOptions } from 'discord.js';
+import { buildCore, feedsToPoll, type Core } from './app.js';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { createEnqueuer, guildTargets, previewTargets } from './pipeline/dispatch.js';
+import { runPollCycle, type CycleResult, type Fetcher } from './pipeline/poll-cycle.js';
+import { createClient, discordSink, loadCommands, previewSink, routeInteractions } from './discord/bot.js';
+import { UserError, type CommandContext } from './discord/command.js';
+import { Publisher } from './discord/publisher.js';
+import { fetchSource, FeedError } from './feeds/fetch.js';
+import { parseFeedXml } from './feeds/parse.js';
+
+export interface BotOverrides {
+  clientOptions?: Partial<ClientOptions>;
+  now?: () => Date;
+  fetch?: Fetcher;
+  stdout?: (s: string) => void;
+  /** Tests drive cycles themselves. */
+  schedule?: boolean;
+}
+
+export interface BotHandle {
+  core: Core;
+  client: Client | null;
+  publisher: Publisher;
+  /** Runs one poll cycle (if this process holds the poller lease) and drains the outbox. */
+  cycle(): Promise<CycleResult | null>;
+  stop(): Promise<void>;
+}
+
+const LEASE = 'poller';
+
+export async function startBot(config: Config, logger: Logger, overrides: BotOverrides = {}): Promise<BotHandle> {
+  const now = overrides.now ?? (() => new Date());
+  const stdout = overrides.stdout ?? ((s: string) => process.stdout.write(s + '\n'));
+  const fetcher = overrides.fetch ?? fetchSource;
+  const core = await buildCore(config, logger, { fetch: fetcher, now });
+  const holder = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const startedAt = now().toISOString();
+  let lastCycle: { at: string; ms: number } | null = null;
+  let client: Client | null = null;
+
+  const preview = config.discordToken === null;
+  const targets = preview ? previewTargets : guildTargets(core.stores, core.defaultFeeds);
+  core.cycleDeps.onStory = createEnqueuer(core.stores, targets, { now, maxPostsPerHour: config.maxPostsPerHour });
+
+  if (!preview) {
+    client = createClient({ apiBase: config.discordApiBase, extra: overrides.clientOptions ?? {} });
+    client.on(Events.Error, (err) => logger.error('discord client error', { err }));
+    client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway disconnected', { shardId, code: event.code }));
+    client.on(Events.ShardResume, (shardId) => logger.info('gateway resumed', { shardId }));
+    const ctx: CommandContext = {
+      stores: core.stores,
+      config,
+      logger,
+      defaultFeeds: core.defaultFeeds,
+      now,
+      checkFeedUrl: (url) => checkFeedUrl(url, fetcher, core),
+      status: async () => ({
+        startedAt,
+        lastCycle: lastCycle?.at ?? null,
+        lastCycleMs: lastCycle?.ms ?? null,
+        pendingPosts: (await core.stores.outbox.pending()).length,
+        backend: core.stores.backend,
+        shard: client?.shard ? `${client.shard.ids.join(',')}/${client.shard.count}` : '0/1',
+      }),
+    };
+    routeInteractions(client, await loadCommands(logger), ctx);
+    const ready = once(client, Events.ClientReady);
+    await client.login(config.discordToken ?? '');
+    await ready;
+    logger.info('logged in to Discord', { user: client.user?.tag, guilds: client.guilds.cache.size });
+  } else {
+    logger.info('no DISCORD_TOKEN: preview mode, posts are printed instead of sent');
+  }
+
+  const publisher = new Publisher(core.stores, client ? discordSink(client.rest) : previewSink(stdout), logger, now);
+  let held = false;
+
+  const cycle = async (): Promise<CycleResult | null> => {
+    const t0 = Date.now();
+    const got = await core.stores.lease.acquire(LEASE, holder, 15 * 60 * 1000);
+    if (!got) {
+      held = false;
+      logger.debug('poll cycle skipped: another process holds the poller lease');
+      return null;
+    }
+    // Another process may have polled since we last held the lease: start from its state.
+    if (!held) await core.editorial.reload();
+    held = true;
+    logger.info('poll cycle started');
+    await publisher.drain();
+    const sources = await feedsToPoll(core.stores, core.defaultFeeds);
+    const result = await runPollCycle(core.cycleDeps, sources);
+    const drained = await publisher.drain();
+    lastCycle = { at: result.finishedAt, ms: Date.now() - t0 };
+    const failedFeeds = result.feeds.filter((f) => f.status === 'error').length;
+    logger.info('poll cycle finished', { feeds: result.feeds.length, failedFeeds, stories: result.changed.size, ...drained, ms: lastCycle.ms });
+    if (preview) {
+      const first = result.feeds.filter((f) => f.firstPoll && f.status === 'ok');
+      const quiet = [...result.changed.values()].filter((c) => !c.postable);
+      if (first.length > 0) {
+        stdout(
+          `first poll of ${first.length} feed(s): ${quiet.length} relevant stories recorded, not posted (no flood on a first poll); new ones will be printed as they arrive.`,
+        );
+        for (const c of quiet.slice(0, 10)) stdout(`  · ${c.story.title} — ${c.story.outlets.join(', ')}`);
+      }
+    }
+    return result;
+  };
+
+  const safeCycle = () =>
+    cycle().catch((err: unknown) => {
+      logger.error('poll cycle failed', { err });
+      return null;
+    });
+
+  let task: ScheduledTask | null = null;
+  if (overrides.schedule !== false) {
+    task = cron.schedule(config.pollCron, () => safeCycle(), { name: 'poll-cycle', noOverlap: true });
+    void safeCycle(); // the first cycle runs at start-up
+  }
+
+  return {
+    core,
+    client,
+    publisher,
+    cycle,
+    async stop() {
+      if (task) await task.stop();
+      await core.stores.lease.release(LEASE, holder).catch(() => undefined);
+      if (client) await client.destroy();
+      await core.stores.close();
+    },
+  };
+}
+
+/** A feed URL an admin may add: http(s), reachable, and actually a feed. */
+export async function checkFeedUrl(url: string, fetcher: Fetcher, core: Core): Promise<void> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UserError(`"${url.slice(0, 200)}" is not a URL.`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UserError(`Only http and https feeds can be added (got ${parsed.protocol.replace(/:$/u, '')}).`);
+  }
+  try {
+    const result = await fetcher(url, { ...core.cycleDeps.fetchOptions, totalTimeoutMs: 10_000 });
+    if (result.kind === 'ok') await parseFeedXml(result.body);
+  } catch (err) {
+    const reason = err instanceof FeedError || err instanceof Error ? err.message : String(err);
+    throw new UserError(`That feed cannot be added: ${reason}`);
+  }
+}
+
+/** `compound-watch run`: runs until SIGINT/SIGTERM. */
+export async function runBot(opts: { config: Config; logger: Logger }): Promise<number> {
+  const bot = await startBot(opts.config, opts.logger);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  opts.logger.info('shutting down');
+  await bot.stop();
+  return 0;
+}

@@ -1,0 +1,169 @@
+// The editorial step of a poll cycle: relevance → figures → summary → story. It joins the pure core
+// with the store; nothing here knows about HTTP or Discord.
+import { extractFigures } from '../core/figures.js';
+import { summarize } from '../core/summary.js';
+import { StoryClusterer, type ClustererSnapshot } from '../core/stories.js';
+import type { Item, OutletKind, RelevanceVerdict, Report, SourcedFigure, Story } from '../core/types.js';
+import type { ItemRecord, Stores } from '../store/ports.js';
+
+export type RelevanceFn = (input: { title: string; text: string; language?: string }) => RelevanceVerdict;
+
+/** Irrelevant items are kept for /why, without their body (it is never shown and costs space). */
+const IRRELEVANT_TEXT_KEEP = 0;
+const CLUSTERER_KEY = 'clusterer';
+
+export interface EditorialResult {
+  record: ItemRecord;
+  /** Set when the item created or grew a story. */
+  story: Story | null;
+  storyIsNew: boolean;
+}
+
+const KIND_WEIGHT: Record<OutletKind, number> = {
+  wire: 5,
+  igo: 4,
+  international_media: 4,
+  ngo: 3,
+  government: 3,
+  local_media: 2,
+  state_media: 1,
+  unknown: 0,
+};
+
+function headlineScore(r: Report): number {
+  const len = [...r.title].length;
+  const lengthScore = len < 25 ? 0 : len <= 120 ? 2 : 1;
+  return KIND_WEIGHT[r.outletKind] + lengthScore;
+}
+
+/** The best headline among a story's reports: outlet kind first, then a headline of useful length. */
+export function bestReport(reports: Report[]): Report | undefined {
+  let best: Report | undefined;
+  for (const r of reports) if (!best || headlineScore(r) > headlineScore(best)) best = r;
+  return best;
+}
+
+export class Editorial {
+  private readonly storyCache = new Map<string, Story>();
+  private constructor(
+    private readonly stores: Stores,
+    private readonly relevance: RelevanceFn,
+    private clusterer: StoryClusterer,
+    private readonly windowDays: number,
+  ) {}
+
+  static async load(stores: Stores, relevance: RelevanceFn, windowDays: number): Promise<Editorial> {
+    const snap = await stores.meta.get<ClustererSnapshot>(CLUSTERER_KEY);
+    const options = { windowDays };
+    const clusterer = snap ? StoryClusterer.restore(snap, options) : new StoryClusterer(options);
+    return new Editorial(stores, relevance, clusterer, windowDays);
+  }
+
+  /** Reload the clustering state from the store (another process may have held the poller lease). */
+  async reload(): Promise<void> {
+    const snap = await this.stores.meta.get<ClustererSnapshot>(CLUSTERER_KEY);
+    this.clusterer = snap ? StoryClusterer.restore(snap, { windowDays: this.windowDays }) : new StoryClusterer({ windowDays: this.windowDays });
+    this.storyCache.clear();
+  }
+
+  async save(now: Date): Promise<void> {
+    this.clusterer.prune(now);
+    await this.stores.meta.set(CLUSTERER_KEY, this.clusterer.snapshot());
+    this.storyCache.clear();
+  }
+
+  judge(item: Item): RelevanceVerdict {
+    return this.relevance({ title: item.title, text: item.text, language: item.language });
+  }
+
+  /**
+   * Judges one new item and, when relevant, places it in a story (stored). The caller stores the returned
+   * item record last, after it has queued any posts: the record is the marker that the item is done.
+   */
+  async process(item: Item, now: Date, verdict: RelevanceVerdict = this.judge(item)): Promise<EditorialResult> {
+    const seenAt = now.toISOString();
+    if (!verdict.relevant) {
+      const record: ItemRecord = {
+        item: { ...item, text: item.text.slice(0, IRRELEVANT_TEXT_KEEP) },
+        relevance: verdict,
+        storyId: null,
+        summary: '',
+        figures: [],
+        seenAt,
+      };
+      return { record, story: null, storyIsNew: false };
+    }
+    const figures = extractFigures(item.text);
+    const summary = summarize(item.text, { title: item.title });
+    const assignment = this.clusterer.assign({
+      itemId: item.id,
+      title: item.title,
+      text: item.text,
+      outlet: item.outlet,
+      published: item.published,
+      seenAt,
+      figures,
+    });
+    const record: ItemRecord = { item, relevance: verdict, storyId: assignment.storyId, summary, figures, seenAt };
+    // A story id is deterministic, so after a crash the same item lands in the same stored story:
+    // always merge into what the store has, and never add a report or figure twice.
+    const existing = await this.loadStory(assignment.storyId);
+    if (existing?.itemIds.includes(item.id)) return { record, story: existing, storyIsNew: false };
+    const date = item.published ?? seenAt;
+    const sourced: SourcedFigure[] = figures.map((f) => ({
+      ...f,
+      outlet: item.outlet,
+      outletKind: item.outletKind,
+      link: item.link,
+      itemId: item.id,
+      date,
+    }));
+    const report: Report = {
+      itemId: item.id,
+      feed: item.feed,
+      outlet: item.outlet,
+      outletKind: item.outletKind,
+      title: item.title,
+      link: item.link,
+      published: item.published,
+      seenAt,
+    };
+    const story: Story = existing
+      ? {
+          ...existing,
+          itemIds: existing.itemIds.includes(item.id) ? existing.itemIds : [...existing.itemIds, item.id],
+          outlets: existing.outlets.includes(item.outlet) ? existing.outlets : [...existing.outlets, item.outlet],
+          reports: existing.reports.some((r) => r.itemId === item.id) ? existing.reports : [...existing.reports, report],
+          figures: [...existing.figures, ...sourced.filter((f) => !existing.figures.some((e) => e.itemId === f.itemId && e.quote === f.quote))],
+          lastSeen: seenAt > existing.lastSeen ? seenAt : existing.lastSeen,
+          version: existing.version + 1,
+        }
+      : {
+          id: assignment.storyId,
+          title: item.title,
+          summary,
+          itemIds: [item.id],
+          outlets: [item.outlet],
+          reports: [report],
+          figures: sourced,
+          firstSeen: seenAt,
+          lastSeen: seenAt,
+          version: 1,
+        };
+    if (existing) {
+      const lead = bestReport(story.reports);
+      if (lead) {
+        story.title = lead.title;
+        if (lead.itemId === item.id && summary !== '') story.summary = summary;
+      }
+    }
+    this.storyCache.set(story.id, story);
+    await this.stores.stories.put(story);
+    await this.stores.figures.add(sourced);
+    return { record, story, storyIsNew: !existing };
+  }
+
+  private async loadStory(id: string): Promise<Story | undefined> {
+    return this.storyCache.get(id) ?? (await this.stores.stories.get(id));
+  }
+}

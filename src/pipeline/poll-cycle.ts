@@ -1,0 +1,255 @@
+// One poll cycle: the only place where feeds, the core and the store meet.
+// Each feed is fetched (conditional GET, limits), parsed, normalised; new items go through the editorial
+// step one at a time (stories are read-modify-written); feed health is recorded whatever happens, and one
+// broken feed never stops the others.
+import { normaliseEntry } from '../core/item.js';
+import type { Item, Story } from '../core/types.js';
+import { FeedError, type FetchOptions, type FetchResult } from '../feeds/fetch.js';
+import { parseFeedXml } from '../feeds/parse.js';
+import { outletFor } from '../feeds/sources.js';
+import type { Logger } from '../log.js';
+import type { FeedState, ItemRecord, Stores } from '../store/ports.js';
+import type { Editorial } from './editorial.js';
+import { HostLimiter } from './limiter.js';
+
+export const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
+const BASE_BACKOFF_MS = 60 * 1000;
+/** `Cache-Control: max-age` is honoured up to this. */
+export const MAX_AGE_CAP_MS = 6 * 60 * 60 * 1000;
+
+export type Fetcher = (source: string, options: FetchOptions) => Promise<FetchResult>;
+
+export interface FeedOutcome {
+  source: string;
+  title: string | null;
+  status: 'ok' | 'not_modified' | 'not_due' | 'error';
+  error: string | null;
+  /** Entries in the document (0 when not fetched or not parsed). */
+  entries: number;
+  /** Entries not seen before in this feed. */
+  newItems: number;
+  /** The editorial results for every entry processed this cycle, in feed order. */
+  records: ItemRecord[];
+  /** True when this was the feed's first successful poll (nothing from it is posted). */
+  firstPoll: boolean;
+}
+
+export interface CycleResult {
+  feeds: FeedOutcome[];
+  /** Stories created or grown this cycle, with whether a primed feed contributed (only those may be posted). */
+  changed: Map<string, { story: Story; postable: boolean; isNew: boolean }>;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface CycleDeps {
+  stores: Stores;
+  editorial: Editorial;
+  fetch: Fetcher;
+  logger: Logger;
+  now?: () => Date;
+  fetchOptions?: Omit<FetchOptions, 'validators'>;
+  concurrency?: number;
+  perHost?: number;
+  /** Days a seen id is kept after it left the feed document. */
+  retentionDays?: number;
+  /**
+   * Called inside the cycle when a story is created or grows, before the item is marked done, so the
+   * posts it causes are queued durably (a crash in between reprocesses the item; queuing is idempotent).
+   */
+  onStory?: (story: Story, postable: boolean) => Promise<void>;
+}
+
+export interface CycleOptions {
+  /** Analyse mode: ignore seen ids, due times and validators; every entry is processed. */
+  analyze?: boolean;
+  /** Fetch even when a feed is not due yet. */
+  force?: boolean;
+  /** Called after each feed with (done, total), e.g. for a progress line. */
+  onProgress?: (done: number, total: number) => void;
+  /** Delay before fetching a feed (staggering across the poll interval). */
+  delayFor?: (source: string) => number;
+  signal?: AbortSignal;
+}
+
+export function initialFeedState(source: string): FeedState {
+  return {
+    source,
+    title: null,
+    etag: null,
+    lastModified: null,
+    lastAttempt: null,
+    lastSuccess: null,
+    consecutiveFailures: 0,
+    lastError: null,
+    nextDue: null,
+    primed: false,
+    failureNoticeSent: false,
+  };
+}
+
+/** Exponential backoff after `failures` consecutive failures, capped at one day. */
+export function backoffMs(failures: number): number {
+  if (failures <= 0) return 0;
+  return Math.min(BASE_BACKOFF_MS * 2 ** Math.min(failures - 1, 20), MAX_BACKOFF_MS);
+}
+
+export function isDue(state: FeedState | undefined, now: Date): boolean {
+  return !state?.nextDue || Date.parse(state.nextDue) <= now.getTime();
+}
+
+/** Serialises the editorial step: stories are read-modify-written and must not interleave. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export async function runPollCycle(deps: CycleDeps, sources: string[], options: CycleOptions = {}): Promise<CycleResult> {
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const limiter = new HostLimiter(deps.concurrency ?? 16, deps.perHost ?? 2);
+  const editorialLock = new Mutex();
+  const changed: CycleResult['changed'] = new Map();
+  const processedIds = new Map<string, ItemRecord>();
+  let done = 0;
+
+  const pollOne = async (source: string): Promise<FeedOutcome> => {
+    const state = options.analyze ? initialFeedState(source) : ((await deps.stores.feeds.get(source)) ?? initialFeedState(source));
+    const outcome: FeedOutcome = {
+      source,
+      title: state.title,
+      status: 'ok',
+      error: null,
+      entries: 0,
+      newItems: 0,
+      records: [],
+      firstPoll: !state.primed,
+    };
+    if (!options.analyze && !options.force && !isDue(state, now())) {
+      outcome.status = 'not_due';
+      return outcome;
+    }
+    const delay = options.delayFor?.(source) ?? 0;
+    if (delay > 0) await sleep(delay, options.signal);
+    const attemptAt = now();
+    try {
+      const validators = options.analyze
+        ? {}
+        : { ...(state.etag ? { etag: state.etag } : {}), ...(state.lastModified ? { lastModified: state.lastModified } : {}) };
+      const result = await limiter.run(source, () =>
+        deps.fetch(source, { ...deps.fetchOptions, validators, ...(options.signal ? { signal: options.signal } : {}) }),
+      );
+      const maxAge = Math.min(result.maxAgeMs ?? 0, MAX_AGE_CAP_MS);
+      const nextState: FeedState = {
+        ...state,
+        etag: result.validators.etag ?? null,
+        lastModified: result.validators.lastModified ?? null,
+        lastAttempt: attemptAt.toISOString(),
+        lastSuccess: attemptAt.toISOString(),
+        consecutiveFailures: 0,
+        lastError: null,
+        nextDue: maxAge > 0 ? new Date(attemptAt.getTime() + maxAge).toISOString() : null,
+      };
+      if (result.kind === 'not_modified') {
+        outcome.status = 'not_modified';
+        if (!options.analyze) await deps.stores.feeds.put(nextState);
+        return outcome;
+      }
+      const parsed = await parseFeedXml(result.body);
+      const outlet = outletFor(source, parsed.title);
+      const meta = { source, outlet: outlet.name, outletKind: outlet.kind, language: parsed.language ?? undefined };
+      const items: Item[] = parsed.entries.map((e) => normaliseEntry(e, meta));
+      outcome.title = parsed.title;
+      outcome.entries = items.length;
+      nextState.title = parsed.title;
+
+      const seen = options.analyze
+        ? new Set<string>()
+        : await deps.stores.seen.filterSeen(source, items.map((i) => i.id));
+      const fresh = items.filter((i) => !seen.has(i.id));
+      outcome.newItems = fresh.length;
+      await editorialLock.run(async () => {
+        for (const item of fresh) {
+          outcome.records.push(await processOnce(item, state.primed || !!options.analyze));
+        }
+      });
+      if (!options.analyze) {
+        const at = now();
+        await deps.stores.seen.markSeen(source, fresh.map((i) => i.id), at);
+        const cutoff = new Date(at.getTime() - (deps.retentionDays ?? 365) * 86_400_000);
+        await deps.stores.seen.prune(source, cutoff, new Set(items.map((i) => i.id)));
+        nextState.primed = true;
+        await deps.stores.feeds.put(nextState);
+      }
+      return outcome;
+    } catch (err) {
+      const message = describeError(err);
+      outcome.status = 'error';
+      outcome.error = message;
+      if (!options.analyze) {
+        const failures = state.consecutiveFailures + 1;
+        const retryAfter = err instanceof FeedError ? (err.retryAfterMs ?? 0) : 0;
+        const wait = Math.max(backoffMs(failures), Math.min(retryAfter, MAX_BACKOFF_MS));
+        await deps.stores.feeds
+          .put({
+            ...state,
+            lastAttempt: attemptAt.toISOString(),
+            consecutiveFailures: failures,
+            lastError: message,
+            nextDue: new Date(attemptAt.getTime() + wait).toISOString(),
+          })
+          .catch((e: unknown) => deps.logger.error('could not record feed failure', { source, err: e }));
+      }
+      deps.logger.warn('feed failed', { source, error: message });
+      return outcome;
+    } finally {
+      done += 1;
+      options.onProgress?.(done, sources.length);
+    }
+  };
+
+  // One item can arrive through several feeds (an outlet's own feed and a news search); it is judged once.
+  const processOnce = async (item: Item, primed: boolean): Promise<ItemRecord> => {
+    const before = processedIds.get(item.id) ?? (options.analyze ? undefined : await deps.stores.items.get(item.id));
+    if (before) return before;
+    const result = await deps.editorial.process(item, now());
+    processedIds.set(item.id, result.record);
+    if (result.story) {
+      const prev = changed.get(result.story.id);
+      const entry = {
+        story: result.story,
+        postable: (prev?.postable ?? false) || primed,
+        isNew: (prev?.isNew ?? false) || result.storyIsNew,
+      };
+      changed.set(result.story.id, entry);
+      if (!options.analyze) await deps.onStory?.(entry.story, entry.postable);
+    }
+    if (!options.analyze) await deps.stores.items.put(result.record);
+    return result.record;
+  };
+
+  const unique = [...new Set(sources)];
+  const feeds = await Promise.all(unique.map((s) => pollOne(s)));
+  if (!options.analyze) await deps.editorial.save(now());
+  return { feeds, changed, startedAt, finishedAt: now().toISOString() };
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof FeedError) return err.message;
+  if (err instanceof Error) return `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`.split('\n')[0] ?? 'error';
+  return String(err);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}

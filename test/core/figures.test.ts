@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { extractFigures } from '../../src/core/figures.js';
+import type { Figure } from '../../src/core/types.js';
+
+interface Expected {
+  value: number;
+  qualifier: Figure['qualifier'];
+  unit: string;
+  metric: Figure['metric'];
+}
+interface Case {
+  text: string;
+  figures: Expected[];
+}
+
+const cases = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../fixtures/figures/sentences.json', import.meta.url)), 'utf8'),
+) as Case[];
+
+const key = (f: Expected): string => `${f.value}|${f.qualifier}|${f.unit}|${f.metric}`;
+
+function seed(name: string): string {
+  return readFileSync(`/work/shared/seeds/${name}`, 'utf8');
+}
+
+describe('extractFigures on the fixture sentences', () => {
+  it('has enough fixtures to mean something', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(90);
+  });
+
+  it('reaches precision >= 0.95 and recall >= 0.9 over (value, qualifier, unit, metric)', () => {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    const misses: string[] = [];
+    for (const c of cases) {
+      // Multiset matching: a sentence may state the same tuple twice.
+      const expected = c.figures.map(key);
+      const got = extractFigures(c.text).map(key);
+      const pool = [...expected];
+      for (const g of got) {
+        const i = pool.indexOf(g);
+        if (i >= 0) {
+          tp += 1;
+          pool.splice(i, 1);
+        } else {
+          fp += 1;
+          misses.push(`FP ${g} in: ${c.text}`);
+        }
+      }
+      fn += pool.length;
+      for (const p of pool) misses.push(`FN ${p} in: ${c.text}`);
+    }
+    const precision = tp / Math.max(1, tp + fp);
+    const recall = tp / Math.max(1, tp + fn);
+    console.log(`figures: precision=${precision.toFixed(3)} recall=${recall.toFixed(3)} (tp=${tp} fp=${fp} fn=${fn})`);
+    if (misses.length > 0) console.log(misses.join('\n'));
+    expect(precision).toBeGreaterThanOrEqual(0.95);
+    expect(recall).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('quotes exact substrings of the text', () => {
+    for (const c of cases) {
+      for (const f of extractFigures(c.text)) {
+        expect(c.text.includes(f.quote), `${f.quote} not in ${c.text}`).toBe(true);
+        expect(f.quote.length).toBeGreaterThan(0);
+        expect(f.label.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('normalises the tricky values', () => {
+    const one = (t: string): Figure | undefined => extractFigures(t)[0];
+    expect(one('The scheme generated $12.5bn annually.')?.value).toBe(12_500_000_000);
+    expect(one('Victims lost US$1.2 billion to the ring.')).toMatchObject({ value: 1_200_000_000, unit: 'usd' });
+    expect(one('Police seized Rp 50 miliar from the syndicate.')).toMatchObject({ value: 50_000_000_000, unit: 'idr' });
+    expect(one('Some 1.4 million dollars was seized.')).toMatchObject({ value: 1_400_000, unit: 'usd', qualifier: 'about' });
+    expect(one('Police arrested 1,400 people.')?.value).toBe(1400);
+    expect(one('Police arrested two thousand people.')?.value).toBe(2000);
+    expect(one('约3万人被困。')).toMatchObject({ value: 30_000, qualifier: 'about', metric: 'people_held' });
+    expect(one('超过2亿元被冻结。')).toMatchObject({ value: 200_000_000, unit: 'cny', metric: 'assets_seized' });
+    expect(one('Công an bắt giữ 15 người.')).toMatchObject({ value: 15, unit: 'people', metric: 'people_arrested' });
+    expect(one('Khmer digits: police rescued ១២០ people.')).toMatchObject({ value: 120, metric: 'people_rescued' });
+  });
+
+  it('labels carry nationality, place and source', () => {
+    const [f] = extractFigures(
+      'The Indonesian embassy in Phnom Penh has registered more than 900 of its citizens who fled the compounds.',
+    );
+    expect(f?.metric).toBe('nationals_registered');
+    expect(f?.label).toContain('Indonesians');
+    expect(f?.label).toContain('Phnom Penh');
+    expect(f?.label).toContain('embassy');
+  });
+
+  it('returns nothing for text without figures', () => {
+    expect(extractFigures('')).toEqual([]);
+    expect(extractFigures('Scam compounds in Cambodia are under pressure.')).toEqual([]);
+  });
+});
+
+describe('extractFigures on the seed reports', () => {
+  const a = seed('report-a.txt');
+  const b = seed('report-b.txt');
+  const figsA = extractFigures(a);
+  const figsB = extractFigures(b);
+
+  const has = (figs: Figure[], e: Partial<Figure>): boolean =>
+    figs.some((f) => Object.entries(e).every(([k, v]) => f[k as keyof Figure] === v));
+
+  it('finds the report-a figures', () => {
+    expect(has(figsA, { value: 1400, qualifier: 'more_than', metric: 'nationals_registered', unit: 'people' })).toBe(true);
+    expect(has(figsA, { value: 100_000, qualifier: 'up_to', metric: 'people_held', unit: 'people' })).toBe(true);
+    expect(has(figsA, { value: 1000, qualifier: 'vague', metric: 'people_released' })).toBe(true);
+  });
+
+  it('finds the report-b figures', () => {
+    expect(has(figsB, { value: 100_000, qualifier: 'about', metric: 'people_held', unit: 'people' })).toBe(true);
+    expect(has(figsB, { value: 10, qualifier: 'at_least', metric: 'compounds', unit: 'compounds' })).toBe(true);
+    expect(has(figsB, { value: 12_500_000_000, qualifier: 'more_than', metric: 'scam_revenue', unit: 'usd' })).toBe(true);
+    expect(has(figsB, { value: 1000, qualifier: 'vague', metric: 'people_released' })).toBe(true);
+  });
+
+  it('states no year, date or percentage and quotes the seeds exactly', () => {
+    for (const [text, figs] of [[a, figsA], [b, figsB]] as const) {
+      for (const f of figs) {
+        expect(text.includes(f.quote)).toBe(true);
+        expect(f.value).not.toBe(2026);
+        expect(f.value).not.toBe(21);
+      }
+    }
+    // Report-a's "multi-billion dollar industry" states no amount.
+    expect(figsA.some((f) => f.metric === 'scam_revenue')).toBe(false);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { parseFeedXml } from '../../src/feeds/parse.js';
+import { FeedError, type FeedErrorCode } from '../../src/feeds/fetch.js';
+
+async function parseError(xml: string): Promise<FeedError> {
+  try {
+    await parseFeedXml(xml);
+  } catch (err) {
+    expect(err).toBeInstanceOf(FeedError);
+    return err as FeedError;
+  }
+  throw new Error('expected a FeedError');
+}
+
+async function expectCode(xml: string, code: FeedErrorCode): Promise<FeedError> {
+  const err = await parseError(xml);
+  expect(err.code).toBe(code);
+  expect(err.message).not.toContain('\n');
+  return err;
+}
+
+const RSS = (items: string, head = '<?xml version="1.0"?>'): string =>
+  `${head}<rss version="2.0"><channel><title>T</title><link>https://example.org/</link>${items}</channel></rss>`;
+
+describe('parseFeedXml refuses what is not a feed', () => {
+  it('empty body', async () => {
+    expect((await expectCode('  \n ', 'not_a_feed')).message).toMatch(/empty/);
+  });
+
+  it('JSON', async () => {
+    expect((await expectCode('{"items": []}', 'not_a_feed')).message).toBe('got JSON, not an RSS/Atom/RDF feed');
+    await expectCode(' [1, 2]', 'not_a_feed');
+  });
+
+  it('an HTML page', async () => {
+    const err = await expectCode('<!DOCTYPE html>\n<html><head><title>Home</title></head><body>hi</body></html>', 'not_a_feed');
+    expect(err.message).toMatch(/^got an HTML page/);
+    await expectCode('<html lang="en"><body></body></html>', 'not_a_feed');
+  });
+
+  it('binary data', async () => {
+    const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]).toString('latin1');
+    expect((await expectCode(binary, 'not_a_feed')).message).toMatch(/binary/);
+  });
+
+  it('XML with another root', async () => {
+    expect((await expectCode('<?xml version="1.0"?><urlset><url/></urlset>', 'not_a_feed')).message).toMatch(/<urlset>/);
+  });
+
+  it('truncated XML', async () => {
+    const full = RSS('<item><title>One</title><link>https://example.org/1</link></item><item><title>Two</title>');
+    const err = await expectCode(full.slice(0, full.length - 30), 'invalid_xml');
+    expect(err.message).toMatch(/^invalid XML: /);
+  });
+
+  it('an external entity (XXE) without reading it', async () => {
+    const xxe = `<?xml version="1.0"?>\n<!DOCTYPE rss [\n  <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n${RSS('<item><title>&xxe;</title></item>', '')}`;
+    const err = await expectCode(xxe, 'unsafe_xml');
+    expect(err.message).toMatch(/external entity/);
+    expect(err.message).not.toContain('root:');
+  });
+
+  it('nested entity expansion (billion laughs)', async () => {
+    const levels = ['<!ENTITY lol "lol">'];
+    for (let i = 1; i < 10; i++) levels.push(`<!ENTITY lol${i} "${`&lol${i === 1 ? '' : i - 1};`.repeat(10)}">`);
+    const bomb = `<?xml version="1.0"?>\n<!DOCTYPE rss [\n${levels.join('\n')}\n]>\n${RSS('<item><title>&lol9;</title></item>', '')}`;
+    const started = Date.now();
+    const err = await expectCode(bomb, 'unsafe_xml');
+    expect(err.message).toMatch(/entities/);
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+});
+
+describe('parseFeedXml reads feeds', () => {
+  it('strips a harmless DOCTYPE and repairs HTML entities and bare ampersands', async () => {
+    const xml = `<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+<rss version="0.91"><channel><title>Old &amp; gold</title><item><title>Caf&eacute;&nbsp;news &copy; A & B</title><link>https://example.org/?a=1&b=2</link></item></channel></rss>`;
+    const feed = await parseFeedXml(xml);
+    expect(feed.title).toBe('Old & gold');
+    expect(feed.entries).toHaveLength(1);
+    expect(feed.entries[0]?.title).toBe('Café\u00a0news © A & B');
+    expect(feed.entries[0]?.link).toBe('https://example.org/?a=1&b=2');
+  });
+
+  it('reads Atom with a garbage <published> date instead of crashing', async () => {
+    const xml = `<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+      <entry><id>tag:x,2024:1</id><title>One</title><link href="https://example.org/1"/><published>yesterday-ish</published><updated>2024-05-01T10:00:00Z</updated><summary>S</summary></entry></feed>`;
+    const feed = await parseFeedXml(xml);
+    expect(feed.entries[0]).toMatchObject({ id: 'tag:x,2024:1', title: 'One', link: 'https://example.org/1', updated: '2024-05-01T10:00:00Z' });
+  });
+
+  it('reads RSS without a version attribute and keeps dc:date and content:encoded', async () => {
+    const xml = `<rss xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title><dc:language>km</dc:language>
+      <item><title>A</title><dc:date>2024-01-02T03:04:05+07:00</dc:date><content:encoded><![CDATA[<p>Body</p>]]></content:encoded><dc:creator>Ann</dc:creator></item></channel></rss>`;
+    const feed = await parseFeedXml(xml);
+    expect(feed.language).toBe('km');
+    expect(feed.entries[0]).toMatchObject({ dcDate: '2024-01-02T03:04:05+07:00', contentEncoded: '<p>Body</p>', creator: 'Ann' });
+  });
+
+  it('parses a 10,000-item feed quickly', async () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => `<item><title>Item ${i}</title><link>https://example.org/${i}</link><guid>g${i}</guid><pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate><description><![CDATA[<p>Text ${i}</p>]]></description></item>`);
+    const started = Date.now();
+    const feed = await parseFeedXml(RSS(items.join('')));
+    expect(feed.entries).toHaveLength(10_000);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
