@@ -197,19 +197,15 @@ const NUMBER_RE = new RegExp(
   'giu',
 );
 
-const WORD_NUM_ALT = [...NUMBER_WORDS.keys(), ...SCALE_WORDS.keys(), 'dozen'].join('|');
-const WORD_NUMBER_RE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:an?\\s+)?(?:${WORD_NUM_ALT})(?:(?:\\s+and\\s+|[\\s-]+)(?:${WORD_NUM_ALT}))*${NOT_LETTER_OR_DIGIT}`,
-  'giu',
-);
-
-const VAGUE_LATIN = [...VAGUE.keys()].filter((k) => /^\p{Script=Latin}/u.test(k));
-const VAGUE_OTHER = [...VAGUE.keys()].filter((k) => !/^\p{Script=Latin}/u.test(k));
-const VAGUE_RE = new RegExp(
-  `(?<![\\p{L}])(?:${VAGUE_LATIN.sort((a, b) => b.length - a.length).map(escapeRe).join('|')})(?![\\p{L}])|` +
-    `(?:${VAGUE_OTHER.sort((a, b) => b.length - a.length).map(escapeRe).join('|')})`,
-  'giu',
-);
+/** Vague phrases keyed by their first word, longest first ("tens of thousands" before "tens"). */
+const VAGUE_BY_FIRST = new Map<string, string[][]>();
+const VAGUE_OTHER = [...VAGUE.keys()].filter((k) => !/^\p{Script=Latin}/u.test(k)).sort((x, y) => y.length - x.length);
+for (const k of [...VAGUE.keys()].filter((v) => /^\p{Script=Latin}/u.test(v)).sort((x, y) => y.length - x.length)) {
+  const ws = k.split(' ');
+  const list = VAGUE_BY_FIRST.get(ws[0] ?? '') ?? [];
+  list.push(ws);
+  VAGUE_BY_FIRST.set(ws[0] ?? '', list);
+}
 
 // Spans that look numeric but are not counts: links, e-mail addresses, dates, times, phone numbers.
 const URL_RE = /(?:https?:\/\/|www\.)[^\s<>"]+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/giu;
@@ -255,26 +251,6 @@ const CLAUSE_BREAK_RE = /[;:，；、]|,\s|\s(?:and|while|but|whereas|as well as
 // Triggers
 // ---------------------------------------------------------------------------------------------------------
 
-interface TriggerRe {
-  metric: Metric;
-  re: RegExp;
-  weak: boolean;
-}
-
-function triggerSource(phrase: string): string {
-  const prefix = phrase.endsWith('*');
-  const body = escapeRe(prefix ? phrase.slice(0, -1) : phrase).replace(/\s+/gu, '\\s+');
-  if (!/^\p{Script=Latin}/u.test(phrase)) return body;
-  return `(?<![\\p{L}\\p{N}])${body}${prefix ? '[\\p{L}]*' : ''}(?![\\p{L}\\p{N}])`;
-}
-
-const TRIGGERS: readonly TriggerRe[] = METRICS.flatMap((spec) => [
-  { metric: spec.metric, re: new RegExp(spec.triggers.map(triggerSource).join('|'), 'giu'), weak: false },
-  ...(spec.weak && spec.weak.length > 0
-    ? [{ metric: spec.metric, re: new RegExp(spec.weak.map(triggerSource).join('|'), 'giu'), weak: true }]
-    : []),
-]);
-
 interface TriggerHit {
   metric: Metric;
   start: number;
@@ -282,12 +258,86 @@ interface TriggerHit {
   weak: boolean;
 }
 
-function findTriggers(sentence: string): TriggerHit[] {
+interface TriggerEntry {
+  metric: Metric;
+  /** Remaining words of a multi-word phrase after the first. */
+  rest: readonly string[];
+  prefix: boolean;
+  weak: boolean;
+}
+
+// Triggers are indexed by their first word so a sentence is matched in one pass over its words — a big
+// regex alternation with lookbehinds was the extractor's hottest spot. Scripts without spaces are few
+// phrases, matched with indexOf.
+const WORD_TRIGGERS = new Map<string, TriggerEntry[]>();
+const PREFIX_TRIGGERS: Array<{ prefix: string; metric: Metric }> = [];
+const SUBSTRING_TRIGGERS: Array<{ text: string; metric: Metric; weak: boolean }> = [];
+for (const spec of METRICS) {
+  const all = [
+    ...spec.triggers.map((t) => ({ t, weak: false })),
+    ...(spec.weak ?? []).map((t) => ({ t, weak: true })),
+  ];
+  for (const { t, weak } of all) {
+    if (!/^\p{Script=Latin}/u.test(t)) {
+      SUBSTRING_TRIGGERS.push({ text: t, metric: spec.metric, weak });
+      continue;
+    }
+    const prefix = t.endsWith('*');
+    const words = (prefix ? t.slice(0, -1) : t).split(/\s+/u);
+    const first = words[0] ?? '';
+    if (prefix && words.length === 1) {
+      PREFIX_TRIGGERS.push({ prefix: first, metric: spec.metric });
+      continue;
+    }
+    const list = WORD_TRIGGERS.get(first) ?? [];
+    list.push({ metric: spec.metric, rest: words.slice(1), prefix, weak });
+    WORD_TRIGGERS.set(first, list);
+  }
+}
+
+const WORD_RE = /[\p{L}\p{M}]+/gu;
+
+interface Word {
+  w: string;
+  start: number;
+  end: number;
+}
+
+/** Letter runs of a lowercased sentence with offsets: one scan shared by triggers and number words. */
+function wordsOf(lower: string): Word[] {
+  const words: Word[] = [];
+  WORD_RE.lastIndex = 0;
+  for (let m = WORD_RE.exec(lower); m !== null; m = WORD_RE.exec(lower)) {
+    words.push({ w: m[0], start: m.index, end: m.index + m[0].length });
+  }
+  return words;
+}
+
+function findTriggers(lower: string, words: readonly Word[]): TriggerHit[] {
   const hits: TriggerHit[] = [];
-  for (const t of TRIGGERS) {
-    t.re.lastIndex = 0;
-    for (let m = t.re.exec(sentence); m !== null; m = t.re.exec(sentence)) {
-      hits.push({ metric: t.metric, start: m.index, end: m.index + m[0].length, weak: t.weak });
+  for (let k = 0; k < words.length; k += 1) {
+    const word = words[k];
+    if (!word) continue;
+    const entries = WORD_TRIGGERS.get(word.w);
+    if (entries) {
+      for (const e of entries) {
+        let ok = true;
+        for (let r = 0; r < e.rest.length && ok; r += 1) ok = words[k + 1 + r]?.w === e.rest[r];
+        if (!ok) continue;
+        const last = words[k + e.rest.length] ?? word;
+        hits.push({ metric: e.metric, start: word.start, end: last.end, weak: e.weak });
+      }
+    }
+    for (const p of PREFIX_TRIGGERS) {
+      if (word.w.startsWith(p.prefix)) hits.push({ metric: p.metric, start: word.start, end: word.end, weak: false });
+    }
+  }
+  // Only sentences with non-ASCII letters can hold the Han/Thai/Hangul triggers.
+  if (/[^\u0000-\u024f]/u.test(lower)) {
+    for (const t of SUBSTRING_TRIGGERS) {
+      for (let i = lower.indexOf(t.text); i >= 0; i = lower.indexOf(t.text, i + t.text.length)) {
+        hits.push({ metric: t.metric, start: i, end: i + t.text.length, weak: t.weak });
+      }
     }
   }
   return hits;
@@ -309,7 +359,9 @@ interface Mention {
 }
 
 /** Map every decimal digit (Khmer, Thai, full-width, Arabic-Indic…) to ASCII; all are single UTF-16 units. */
+const NON_ASCII_DIGIT = /(?![0-9])\p{Nd}/u;
 function asciiDigits(s: string): string {
+  if (!NON_ASCII_DIGIT.test(s)) return s;
   return s.replace(/\p{Nd}/gu, (d) => {
     const cp = d.codePointAt(0) ?? 48;
     if (cp >= 48 && cp <= 57) return d;
@@ -375,7 +427,9 @@ function overlaps(a: { start: number; end: number }, ranges: ReadonlyArray<{ sta
 
 function maskedRanges(d: string): Array<{ start: number; end: number }> {
   const out: Array<{ start: number; end: number }> = [];
-  for (const re of [URL_RE, NUMERIC_DATE_RE, TIME_RE]) {
+  // The link/e-mail pattern is costly on long letter runs; skip it when no link can be there.
+  const res = /[@/]|www\./u.test(d) ? [URL_RE, NUMERIC_DATE_RE, TIME_RE] : [NUMERIC_DATE_RE, TIME_RE];
+  for (const re of res) {
     re.lastIndex = 0;
     for (let m = re.exec(d); m !== null; m = re.exec(d)) out.push({ start: m.index, end: m.index + m[0].length });
   }
@@ -393,7 +447,12 @@ function maskedRanges(d: string): Array<{ start: number; end: number }> {
   return out;
 }
 
-function findMentions(d: string, lower: string): Mention[] {
+const ARTICLE_SCALES = new Set(['dozen', 'hundred', 'thousand', 'million', 'billion', 'trillion']);
+function isNumberWord(w: string): boolean {
+  return NUMBER_WORDS.has(w) || SCALE_WORDS.has(w) || w === 'dozen';
+}
+
+function findMentions(d: string, lower: string, words: readonly Word[]): Mention[] {
   const found: Mention[] = [];
   NUMBER_RE.lastIndex = 0;
   for (let m = NUMBER_RE.exec(d); m !== null; m = NUMBER_RE.exec(d)) {
@@ -420,29 +479,58 @@ function findMentions(d: string, lower: string): Mention[] {
     const yearLike = !cur && scale === 1 && /^\d{4}$/u.test(num) && base >= 1800 && base <= 2199;
     found.push({ start, end: start + m[0].length, value, vague: false, currency, yearLike, word: false });
   }
-  VAGUE_RE.lastIndex = 0;
-  for (let m = VAGUE_RE.exec(lower); m !== null; m = VAGUE_RE.exec(lower)) {
-    const v = VAGUE.get(m[0].toLowerCase());
-    if (v === undefined) continue;
-    const span = { start: m.index, end: m.index + m[0].length };
-    if (overlaps(span, found)) continue;
-    found.push({ ...span, value: v, vague: true, currency: null, yearLike: false, word: true });
-  }
-  WORD_NUMBER_RE.lastIndex = 0;
-  for (let m = WORD_NUMBER_RE.exec(lower); m !== null; m = WORD_NUMBER_RE.exec(lower)) {
-    let text = m[0];
-    let start = m.index;
-    // Leading articles belong to the number only before a scale ("a dozen"); otherwise drop them.
-    const art = /^(an?)\s+/u.exec(text);
-    if (art && !/^(an?)\s+(?:dozen|hundred|thousand|million|billion|trillion)/u.test(text)) {
-      start += art[0].length;
-      text = text.slice(art[0].length);
+  const push = (start: number, end: number, value: number, vague: boolean): void => {
+    const span = { start, end };
+    if (overlaps(span, found)) return;
+    found.push({ ...span, value, vague, currency: null, yearLike: false, word: true });
+  };
+  for (let k = 0; k < words.length; k += 1) {
+    const w = words[k];
+    if (!w) continue;
+    // Vague amounts ("tens of thousands", "ribuan", "hàng nghìn").
+    const phrases = VAGUE_BY_FIRST.get(w.w);
+    if (phrases) {
+      const ph = phrases.find((ws) => ws.every((x, r) => words[k + r]?.w === x));
+      if (ph) {
+        const last = words[k + ph.length - 1] ?? w;
+        push(w.start, last.end, VAGUE.get(ph.join(' ')) ?? 0, true);
+        k += ph.length - 1;
+        continue;
+      }
     }
-    const value = parseWordNumber(text);
-    if (value === null || value === 0) continue;
-    const span = { start, end: start + text.length };
-    if (overlaps(span, found)) continue;
-    found.push({ ...span, value, vague: false, currency: null, yearLike: false, word: true });
+    // Number words: "ten", "two thousand", "twenty-five", "a dozen", "one hundred and fifty".
+    const article = w.w === 'a' || w.w === 'an';
+    if (!article && !isNumberWord(w.w)) continue;
+    if (article && !ARTICLE_SCALES.has(words[k + 1]?.w ?? '')) continue;
+    let endK = article ? k + 1 : k;
+    for (;;) {
+      const cur = words[endK];
+      const nx = words[endK + 1];
+      if (!cur || !nx) break;
+      const sep = lower.slice(cur.end, nx.start);
+      if (isNumberWord(nx.w) && /^(?:\s+|-)$/u.test(sep)) {
+        endK += 1;
+        continue;
+      }
+      const nn = words[endK + 2];
+      if (nx.w === 'and' && nn && isNumberWord(nn.w) && /^\s+$/u.test(sep) && /^\s+$/u.test(lower.slice(nx.end, nn.start))) {
+        endK += 2;
+        continue;
+      }
+      break;
+    }
+    const last = words[endK] ?? w;
+    // Glued to digits ("5million" is handled by the digit pass) means this is not a word number.
+    if (/\p{N}/u.test(lower[w.start - 1] ?? '') || /\p{N}/u.test(lower[last.end] ?? '')) continue;
+    const value = parseWordNumber(lower.slice(w.start, last.end));
+    if (value !== null && value !== 0) push(w.start, last.end, value, false);
+    k = endK;
+  }
+  // Vague amounts in scripts without spaces ("数千名", "หลายพันคน").
+  if (/[^\u0000-\u024f]/u.test(lower)) {
+    for (const v of VAGUE_OTHER) {
+      for (let i = lower.indexOf(v); i >= 0; i = lower.indexOf(v, i + v.length)) push(i, i + v.length, VAGUE.get(v) ?? 0, true);
+    }
   }
   return found.sort((a, b) => a.start - b.start);
 }
@@ -537,7 +625,8 @@ function readNounPhrase(lower: string, from: number, currency: string | null): N
       pos = tokEnd;
       continue;
     }
-    if (SKIP_WORDS.has(tok)) {
+    // "three of the 20 compounds": the noun after a partitive also counts the first number.
+    if (SKIP_WORDS.has(tok) || (k > 0 && /^\p{N}+$/u.test(tok))) {
       pos = tokEnd;
       continue;
     }
@@ -739,16 +828,22 @@ function buildLabel(
   return label;
 }
 
-function analyseSentence(sentence: string, offset: number, out: Figure[], fullText: string): void {
-  if (!/\p{N}|thousand|hundred|dozen|million|billion|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|ribu|ratus|puluh|hàng|数|上|หลาย|수/iu.test(sentence)) return;
+// Cheap gate: most sentences state no number at all, and everything below is costlier than this test.
+const MAY_HOLD_NUMBER =
+  /\p{Nd}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|ribu|ratus|puluh|hàng|数|上千|上万|หลาย|수천|수만|수백/u;
+
+function analyseSentence(sentence: string): Figure[] {
+  const out: Figure[] = [];
   const d = asciiDigits(sentence);
   const lower = d.toLowerCase();
+  if (!MAY_HOLD_NUMBER.test(lower)) return out;
   // toLowerCase may change lengths for a few exotic letters (e.g. "İ"); offsets must stay aligned.
-  if (lower.length !== d.length) return;
-  const mentions = findMentions(d, lower);
-  if (mentions.length === 0) return;
+  if (lower.length !== d.length) return out;
+  const words = wordsOf(lower);
+  const mentions = findMentions(d, lower, words);
+  if (mentions.length === 0) return out;
   const masked = maskedRanges(d);
-  const hits = findTriggers(lower);
+  const hits = findTriggers(lower, words);
   const breaks: number[] = [];
   CLAUSE_BREAK_RE.lastIndex = 0;
   for (let m = CLAUSE_BREAK_RE.exec(lower); m !== null; m = CLAUSE_BREAK_RE.exec(lower)) breaks.push(m.index);
@@ -779,7 +874,7 @@ function analyseSentence(sentence: string, offset: number, out: Figure[], fullTe
     }
     if (metric === null) continue;
 
-    let unit = np.unit ?? inheritedUnit ?? METRIC_BY_NAME.get(metric)?.defaultUnit ?? null;
+    let unit: string | null = np.unit ?? inheritedUnit ?? METRIC_BY_NAME.get(metric)?.defaultUnit ?? null;
     if (metric === 'sanctioned' && unit === 'people') unit = 'entities';
     if (unit === null) continue;
 
@@ -787,7 +882,7 @@ function analyseSentence(sentence: string, offset: number, out: Figure[], fullTe
     const qualifier: Qualifier = mention.vague ? 'vague' : (qual?.q ?? np.suffixQualifier ?? (mention.word && mention.value === 12 && /dozen/iu.test(lower.slice(mention.start, mention.end)) ? 'about' : 'exact'));
     const quoteStart = qual !== null && !mention.vague ? qual.start : mention.start;
     const quoteEnd = Math.max(mention.end, np.end);
-    const quote = fullText.slice(offset + quoteStart, offset + quoteEnd).trim();
+    const quote = sentence.slice(quoteStart, quoteEnd).trim();
     previous = { unit, metric, end: Math.max(mention.end, np.end) };
     const nationality = unit === 'people' ? (np.nationality ?? findNationality(sentence, lower, mention.start)) : null;
     out.push({
@@ -799,6 +894,24 @@ function analyseSentence(sentence: string, offset: number, out: Figure[], fullTe
       quote,
     });
   }
+  return out;
+}
+
+// Results per sentence string. The pipeline reads the same sentences twice (figures, then the summary's
+// figure bonus) and outlets syndicate wire copy, so a small bounded memo saves real work. Figures are
+// plain data and callers get copies, so sharing cannot leak mutations.
+const CACHE_LIMIT = 4096;
+const cache = new Map<string, Figure[]>();
+
+/** Figures stated in one sentence (quotes are substrings of `sentence`). */
+export function figuresInSentence(sentence: string): Figure[] {
+  let hit = cache.get(sentence);
+  if (hit === undefined) {
+    hit = analyseSentence(sentence);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(sentence, hit);
+  }
+  return hit.map((f) => ({ ...f }));
 }
 
 /**
@@ -807,6 +920,6 @@ function analyseSentence(sentence: string, offset: number, out: Figure[], fullTe
  */
 export function extractFigures(text: string): Figure[] {
   const out: Figure[] = [];
-  for (const s of splitSentences(text)) analyseSentence(s.text, s.start, out, text);
+  for (const s of splitSentences(text)) out.push(...figuresInSentence(s.text));
   return out;
 }

@@ -29,7 +29,7 @@ const STOPWORDS: Readonly<Record<string, string>> = {
   de: 'der die das und ist nicht mit von den dem zu ein eine auf für sich auch wird im des nach wurde bei',
   it: 'il di che la per un una non sono del della le con gli nel alla è ha anche dei delle più stato',
   fr: 'le la les de des et est un une du en que pour dans qui pas sur au avec ce sont aux été',
-  es: 'el la los las de que y en un una por con para es del se no al como más fue sus',
+  es: 'el la los las de que y a en un una por con para es del se no al como más fue sus según tras pero',
   pt: 'o os a as de que e em um uma do da dos das para com não no na por é são foi pelo pela',
   nl: 'de het een en van is dat op te in met voor niet zijn er aan ook bij werd naar heeft',
   sk: 'a je na sa v že do to s z ako aj ktoré alebo pre ale pri bol boli sú už po zo vo podľa ktorý ktorá',
@@ -43,13 +43,22 @@ const LETTER_HINTS: ReadonlyArray<readonly [RegExp, string]> = [
   [/[řěů]/gu, 'cs'],
   [/[ßöü]/gu, 'de'],
   [/[ãõ]/gu, 'pt'],
-  [/[ñ¿¡]/gu, 'es'],
+  [/[ñ¿¡ó]/gu, 'es'],
   [/[œêëîï]/gu, 'fr'],
 ];
 
-const WORD_SETS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
-  Object.entries(STOPWORDS).map(([lang, words]) => [lang, new Set(words.split(' '))] as const),
-);
+// word → languages using it, so scoring costs one lookup per word.
+const WORD_LANGS: ReadonlyMap<string, readonly string[]> = (() => {
+  const map = new Map<string, string[]>();
+  for (const [lang, words] of Object.entries(STOPWORDS)) {
+    for (const word of words.split(' ')) {
+      const langs = map.get(word) ?? [];
+      if (!langs.includes(lang)) langs.push(lang);
+      map.set(word, langs);
+    }
+  }
+  return map;
+})();
 
 /** The primary subtag of a language hint ("IT-it" → "it", "en_US" → "en"), or null. */
 export function primaryLanguage(hint: string | null | undefined): string | null {
@@ -108,13 +117,14 @@ function latinLanguage(sample: string, hint: string | null): string | null {
   const scores = new Map<string, number>();
   const lower = sample.toLowerCase();
   for (const word of lower.match(/\p{L}+/gu) ?? []) {
+    const langs = WORD_LANGS.get(word);
+    if (!langs) continue;
     // One-letter words ("a", "s", "v") are shared by many languages and split off apostrophes: half weight.
     const weight = word.length === 1 ? 0.5 : 1;
-    for (const [lang, set] of WORD_SETS) {
-      if (set.has(word)) scores.set(lang, (scores.get(lang) ?? 0) + weight);
-    }
+    for (const lang of langs) scores.set(lang, (scores.get(lang) ?? 0) + weight);
   }
-  for (const [re, lang] of LETTER_HINTS) {
+  const hasNonAscii = /[^\u0000-\u007F]/.test(lower);
+  for (const [re, lang] of hasNonAscii ? LETTER_HINTS : []) {
     const n = lower.match(re)?.length ?? 0;
     // Vietnamese letters are unmistakable; the others also turn up in names (Gözübüyük), so they only nudge.
     if (n) scores.set(lang, (scores.get(lang) ?? 0) + (lang === 'vi' ? 2 * n : Math.min(3, 0.5 * n)));
@@ -138,5 +148,6 @@ export function detectLanguage(text: string, hint?: string | null): string {
   const primary = primaryLanguage(hint);
   // The first few thousand characters are plenty and keep this O(1) per item for huge bodies.
   const sample = text.length > 3000 ? text.slice(0, 3000) : text;
-  return scriptLanguage(sample) ?? latinLanguage(sample, primary) ?? primary ?? 'und';
+  const ascii = !/[^\u0000-\u007F]/.test(sample);
+  return (ascii ? null : scriptLanguage(sample)) ?? latinLanguage(sample, primary) ?? primary ?? 'und';
 }

@@ -26,7 +26,7 @@ export const METRICS: readonly MetricSpec[] = [
     triggers: [
       'released', 'release', 'releases', 'freed', 'set free', 'fled', 'flee', 'flees', 'fleeing', 'escaped',
       'escape', 'escapes', 'escaping', 'left', 'leaving', 'depart*', 'exodus', 'walked out', 'let go',
-      'allowed to leave', 'poured out', 'streamed out',
+      'allowed to leave', 'poured out', 'streamed out', 'crossed',
       // Indonesian, Vietnamese
       'dibebaskan', 'bebas', 'kabur', 'melarikan diri', 'keluar', 'được thả', 'trả tự do', 'bỏ trốn', 'thoát',
       // Chinese, Thai, Korean
@@ -71,7 +71,8 @@ export const METRICS: readonly MetricSpec[] = [
     label: 'registered at the embassy',
     triggers: [
       'registered', 'register', 'registration', 'sought help', 'sought assistance', 'seeking help',
-      'seeking assistance', 'reported to the embassy', 'contacted the embassy', 'signed up',
+      'seeking assistance', 'reported to the embassy', 'contacted the embassy', 'asked the embassy',
+      'approached the embassy', 'signed up',
       'melapor', 'terdaftar', 'mendaftar', 'đăng ký', '登记', 'ลงทะเบียน',
     ],
   },

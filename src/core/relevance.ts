@@ -155,7 +155,7 @@ function addTerm(root: TrieNode, raw: string, group: Group, label: string): void
 }
 
 function escapeRegex(ch: string): string {
-  return /[\\^$.*+?()[\]{}|\/-]/.test(ch) ? `\\${ch}` : ch;
+  return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? `\\${ch}` : ch;
 }
 
 /** Regex source matching the shortest term prefix at a position: enough to find candidates. */
@@ -250,8 +250,10 @@ function distinctTerms(hits: readonly Hit[]): Hit[] {
   return out;
 }
 
-function listTerms(hits: readonly Hit[]): string {
-  return distinctTerms(hits).slice(0, MAX_LISTED).map(q).join(', ');
+/** "'a', 'b' appear" / "'a' appears": distinct terms, at most MAX_LISTED of them. */
+function listTerms(hits: readonly Hit[], singular: string, plural: string): string {
+  const distinct = distinctTerms(hits);
+  return `${distinct.slice(0, MAX_LISTED).map(q).join(', ')} ${distinct.length > 1 ? plural : singular}`;
 }
 
 /** The country (or region) most often named among adjacent hits. */
@@ -413,7 +415,12 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
       // Operators such as Chen Zhi or Prince Group are topical even when the item never names the place.
       score = ENTITY_ALONE;
       if (entities.some((e) => e.inTitle)) score += TITLE_ONE_BONUS * 2;
-      if (signals.length > entities.length) score += TITLE_ONE_BONUS * 2;
+      const industryToo = signals.find((s) => s.term.group !== 'entity');
+      if (industryToo !== undefined) score += TITLE_ONE_BONUS * 2;
+      reasons.push(
+        `no ${anchorName} place named, but a named operator is topical by itself` +
+          (industryToo !== undefined ? ` (with ${q(industryToo)})` : ''),
+      );
       if (!includeAdjacent && adjacent.length > 0) {
         reasons.push(`about ${mainLabel(adjacent)} (adjacent country, excluded by default)`);
       }
@@ -425,11 +432,11 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
       } else {
         score = hasStrong ? STRONG_WITHOUT_ANCHOR : WEAK_WITHOUT_ANCHOR;
         if (signals.some((s) => s.inTitle)) score += TITLE_ONE_BONUS;
-        reasons.push(`${listTerms(signals)} ${signals.length > 1 ? 'appear' : 'appears'} but no ${anchorName} anchor`);
+        reasons.push(`${listTerms(signals, 'appears', 'appear')} but no ${anchorName} anchor`);
       }
     } else if (anchors.length > 0) {
       score = ANCHOR_ALONE;
-      reasons.push(`${listTerms(anchors)} ${anchors.length > 1 ? 'appear' : 'appears'} but no scam-industry term`);
+      reasons.push(`${listTerms(anchors, 'appears', 'appear')} but no scam-industry term`);
     } else {
       score = 0;
       reasons.push(`no ${anchorName} place, scam-industry term or named operator`);
@@ -444,7 +451,7 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     if (strong.length === 0 && negatives.length > 0) {
       const n = distinctTerms(negatives).length;
       score -= Math.min(NEGATIVE_CAP, NEGATIVE_FIRST + NEGATIVE_MORE * (n - 1));
-      reasons.push(`${listTerms(negatives)} suggest${n > 1 ? '' : 's'} other news and no scam-industry term occurs`);
+      reasons.push(`${listTerms(negatives, 'suggests', 'suggest')} other news and no scam-industry term occurs`);
     }
 
     return verdict(score, reasons);

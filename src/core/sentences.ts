@@ -11,11 +11,6 @@ export interface SentenceSpan {
 // Terminators that end a sentence wherever they stand: CJK full-width marks and the Khmer khan / bariyoosan
 // are written without a following space, so requiring whitespace after them would never split.
 const HARD_TERMINATORS = new Set(['。', '！', '？', '។', '៕', '｡', '‼', '⁇']);
-// Terminators that only end a sentence when followed by whitespace (or the end of the line) — a "." inside
-// "12.5", "US$1.2" or "theguardian.com" is not an ending.
-const SOFT_TERMINATORS = new Set(['.', '!', '?', '…', '؟']);
-// Closers that belong to the sentence they follow: `."`, `.)`, `?»`.
-const CLOSERS = new Set(['"', "'", '”', '’', ')', ']', '}', '»', '›', '」', '』', '）', '】', '〉', '》']);
 
 // Abbreviations after which a period never ends a sentence (titles, ranks, Latin shorthand).
 const NEVER_SPLIT = new Set([
@@ -38,9 +33,15 @@ const SENTENCE_OPENERS = new Set([
 // Scripts written without spaces between words.
 const THAI = /\p{Script=Thai}/gu;
 const LETTER = /\p{L}/gu;
+const HAS_THAI = /\p{Script=Thai}/u;
 // A Thai line longer than this is split at spaces (Thai marks clause/sentence breaks with a space but also
 // uses spaces around numbers and names, so stay conservative).
 const THAI_MAX_CHUNK = 160;
+
+// A run of terminators ("?!", "...", "。」") with any closers after it (`."`, `.)`, `?»` belong to the
+// sentence they follow), found in one regex scan. ".", "!", "?", "…" only end a sentence when whitespace
+// follows (see softBoundary): a "." inside "12.5", "US$1.2" or "theguardian.com" is not an ending.
+const TERMINATOR_RE = /[.!?…؟。！？។៕｡‼⁇]+["'”’)\]}»›」』）】〉》]*/gu;
 
 const LINE_BREAK = /\r\n|[\n\r\u2028\u2029\u0085]/g;
 
@@ -101,32 +102,29 @@ function splitLine(line: string, offset: number, out: SentenceSpan[]): void {
     while (e > s && isSpace(line[e - 1])) e -= 1;
     if (e > s) out.push({ text: line.slice(s, e), start: offset + s, end: offset + e });
   };
-  let i = 0;
-  while (i < line.length) {
-    const ch = line[i] ?? '';
-    const hard = HARD_TERMINATORS.has(ch);
-    if (!hard && !SOFT_TERMINATORS.has(ch)) {
-      i += 1;
-      continue;
-    }
-    // Consume the whole terminator run ("?!", "...", "。」") and any closers.
-    let j = i + 1;
-    while (j < line.length && (HARD_TERMINATORS.has(line[j] ?? '') || SOFT_TERMINATORS.has(line[j] ?? ''))) j += 1;
-    while (j < line.length && CLOSERS.has(line[j] ?? '')) j += 1;
+  TERMINATOR_RE.lastIndex = 0;
+  for (let m = TERMINATOR_RE.exec(line); m !== null; m = TERMINATOR_RE.exec(line)) {
+    const i = m.index;
+    const j = i + m[0].length;
+    const hard = [...m[0]].some((c) => HARD_TERMINATORS.has(c));
     if (hard || softBoundary(line, i, j)) {
       push(segStart, j);
       segStart = j;
     }
-    i = j;
   }
   push(segStart, line.length);
 }
 
 /** Conservative split of a long Thai span at spaces, so chunks stay readable but words are never cut. */
 function splitThai(span: SentenceSpan, out: SentenceSpan[]): void {
+  // Cheap checks first: only long spans that are mostly Thai are candidates.
+  if (span.text.length <= THAI_MAX_CHUNK || !HAS_THAI.test(span.text)) {
+    out.push(span);
+    return;
+  }
   const letters = span.text.match(LETTER)?.length ?? 0;
   const thai = span.text.match(THAI)?.length ?? 0;
-  if (span.text.length <= THAI_MAX_CHUNK || letters === 0 || thai / letters < 0.5) {
+  if (letters === 0 || thai / letters < 0.5) {
     out.push(span);
     return;
   }

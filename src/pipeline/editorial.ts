@@ -66,9 +66,15 @@ export class Editorial {
     this.storyCache.clear();
   }
 
-  async save(now: Date): Promise<void> {
-    this.clusterer.prune(now);
-    await this.stores.meta.set(CLUSTERER_KEY, this.clusterer.snapshot());
+  /**
+   * Saves the clustering state. The window is measured in event time (the newest report the clusterer
+   * has seen), not wall-clock time, so a feed that delivers older reports still groups them.
+   */
+  async save(): Promise<void> {
+    const snap = this.clusterer.snapshot();
+    await this.stores.meta.set(CLUSTERER_KEY, snap);
+    // Rebuild from the snapshot so stories that left the window are also dropped from memory.
+    this.clusterer = StoryClusterer.restore(snap, { windowDays: this.windowDays });
     this.storyCache.clear();
   }
 

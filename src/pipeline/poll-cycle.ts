@@ -234,7 +234,7 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
 
   const unique = [...new Set(sources)];
   const feeds = await Promise.all(unique.map((s) => pollOne(s)));
-  if (!options.analyze) await deps.editorial.save(now());
+  if (!options.analyze) await deps.editorial.save();
   return { feeds, changed, startedAt, finishedAt: now().toISOString() };
 }
 

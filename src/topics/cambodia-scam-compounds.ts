@@ -11,7 +11,7 @@ export const cambodiaScamCompounds: TopicProfile = {
 
   anchors: [
     // English (also used by Indonesian and Vietnamese outlets for the place names)
-    'Cambodia*', 'Phnom Penh', 'Sihanoukville', 'Preah Sihanouk', 'Bavet', 'Poipet', 'Kampot', 'Koh Kong',
+    'Cambodia', 'Cambodian', 'Cambodians', 'Phnom Penh', 'Sihanoukville', 'Preah Sihanouk', 'Bavet', 'Poipet', 'Kampot', 'Koh Kong',
     'Siem Reap', 'Svay Rieng', "O'Smach", 'O Smach', 'Oddar Meanchey', 'Kandal',
     // Khmer
     'កម្ពុជា', 'ភ្នំពេញ', 'ព្រះសីហនុ', 'បាវិត', 'ប៉ោយប៉ែត', 'កំពត', 'កោះកុង', 'សៀមរាប', 'ស្វាយរៀង',
@@ -35,7 +35,8 @@ export const cambodiaScamCompounds: TopicProfile = {
     'scamming industry', 'scamming operation*', 'online scam*', 'cyber scam*', 'cyberscam*', 'online fraud*',
     'cyber fraud*', 'fraud factor*', 'fraud compound*', 'fraud centre*', 'fraud center*', 'forced scamming',
     'forced to scam', 'forced criminality', 'pig butcher*', 'pigbutcher*', 'romance scam*', 'investment scam*',
-    'crypto scam*', 'job scam*',
+    'crypto scam*', 'job scam*', 'scam ring*', 'scam gang*', 'fraud ring*', 'fraud gang*', 'fraud syndicate*',
+    'call centre gang*', 'call center gang*',
     // Khmer: online scam, scam centre, scam site, technology-crime (the government's term)
     'ឆបោកតាមអនឡាញ', 'ឆបោកតាមប្រព័ន្ធអនឡាញ', 'មជ្ឈមណ្ឌលឆបោក', 'ទីតាំងឆបោក', 'អគារឆបោក', 'បទល្មើសបច្ចេកវិទ្យា',
     'បោកប្រាស់តាមប្រព័ន្ធបច្ចេកវិទ្យា',
@@ -55,7 +56,9 @@ export const cambodiaScamCompounds: TopicProfile = {
 
   scamWords: [
     // English. Bare "fraud" is left out on purpose: election and accounting fraud are common confusers.
-    'scam*', 'scammer*', 'human trafficking', 'trafficked', 'trafficking victim*', 'forced labour', 'forced labor',
+    // Spelled out rather than 'scam*', which would also catch "scampi".
+    'scam', 'scams', 'scammed', 'scamming', 'scammer', 'scammers', 'fraudster', 'fraudsters',
+    'fraudulent', 'swindle', 'swindled', 'swindlers', 'human trafficking', 'trafficked', 'trafficking victim*', 'forced labour', 'forced labor',
     // Khmer: cheat/scam, deceive, human trafficking
     'ឆបោក', 'បោកប្រាស់', 'ជួញដូរមនុស្ស',
     // Thai

@@ -138,6 +138,14 @@ describe('fetchSource over HTTP', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it('stops when the caller aborts', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const err = await fetchError(fetchSource(server.url('/silent'), { signal: controller.signal }));
+    expect(err.code).toBe('network');
+    expect(err.message).toBe('fetch aborted');
+  });
+
   it('times out on a body that drips forever', async () => {
     const err = await fetchError(fetchSource(server.url('/drip'), { totalTimeoutMs: 400 }));
     expect(err.code).toBe('timeout');

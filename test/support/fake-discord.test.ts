@@ -164,6 +164,16 @@ describe('FakeDiscord with one real discord.js client', () => {
     expect(fetched.content).toBe('updated');
   });
 
+  it('records multipart uploads on channel messages', async () => {
+    const sent = await channel.send({ content: 'weekly chart', files: [new AttachmentBuilder(tinyPng(), { name: 'week.png' })] });
+    expect(sent.attachments.first()?.name).toBe('week.png');
+    const stored = fake.messagesIn(DEFAULT_CHANNEL_ID).find((m) => m.id === sent.id);
+    expect(stored?.files.map((f) => [f.field, f.name])).toEqual([['files[0]', 'week.png']]);
+    expect(stored?.attachments[0]).toMatchObject({ filename: 'week.png', width: 2, height: 3 });
+    const req = fake.requests.at(-1);
+    expect(req?.body).toMatchObject({ content: 'weekly chart', attachments: [{ id: '0' }] });
+  });
+
   it('waits out a 429 with Retry-After and delivers the message exactly once', async () => {
     const path = `/channels/${NEWS_CHANNEL_ID}/messages`;
     const ov = fake.override({ match: (r) => r.method === 'POST' && r.path === path, status: 429, headers: { 'Retry-After': '0.3' } });

@@ -36,14 +36,20 @@
  * - `override(o)` — queued response overrides checked before routing (429 + Retry-After, 5xx, 403 …); returns a live handle.
  * - `sendInteraction(i)` — dispatches INTERACTION_CREATE to the live session owning the guild; returns an `InteractionHandle`.
  * - `dispatch(t, d, guildId?)` — any other gateway event (to the owning shard, or to every session without a guild id).
- * - `waitForRequest(pred, timeoutMs | { timeoutMs, since })`, `waitForIdentify({ count, timeoutMs })`.
+ * - `messagesIn(channelId, source?)`, `deleted` (deleted messages), `errors`, `events` ('request' | 'identify' | 'resume').
+ * - `waitForRequest(pred, timeoutMs | { timeoutMs, since })` — ALSO matches requests already recorded (at >= since, default 0);
+ *   pass `since: performance.now()` taken before the action to wait only for new ones. `waitForIdentify({ count, timeoutMs })`,
+ *   `waitUntil(check, timeoutMs)` (re-checked after every request and gateway event).
  * - `addGuild(g)` / `removeGuild(id)` — GUILD_CREATE / GUILD_DELETE to the owning shard (bot joins / leaves).
  * - `closeGateway(code = 4000)` — clean close of every gateway socket (4000 ⇒ the client RESUMEs; missed dispatches are replayed).
+ *   discord.js waits a fixed 500 ms before reconnecting, so a resume costs ~0.5 s. `requestReconnect()` sends op 7.
  * - `killConnections()` — the kill switch: abruptly drops every gateway socket and HTTP connection, as a crashed bot process
  *   or a network cut would, while keeping all state. A restarted bot process simply logs in again (fresh IDENTIFY).
  * - `reset()` — forget recorded requests/messages/interactions/overrides between test cases (commands and guilds stay).
  * - `stop()` — terminate everything; pending waiters reject.
  * Helpers: `defaultGuild()`, `shardOf(guildId, shardCount)`, `guildIdOnShard(shard, shardCount, n)`, `nextSnowflake()`.
+ *
+ * Memory: messages, interactions and (unless `recordRequests: false`) requests accumulate; soak runs should call `reset()`.
  *
  * Gotchas: every JSON response carries `Content-Type: application/json` (discord.js silently yields a broken Message without
  * it); unknown routes answer JSON 404 `{"message":"404: Not Found","code":0}` so unexpected calls fail loudly; channel routes
@@ -690,6 +696,7 @@ export class FakeDiscord {
     return source === undefined ? all : all.filter((m) => m.source === source);
   }
 
+  /** First request matching `pred`, including ones already recorded (with `at >= since`); rejects after timeoutMs (default 5000). */
   waitForRequest(
     pred: (r: RecordedRequest) => boolean,
     opts: number | { timeoutMs?: number; since?: number } = {},
@@ -878,7 +885,7 @@ export class FakeDiscord {
     state.sentAt = performance.now();
     this.send(session, 'INTERACTION_CREATE', payload);
 
-    const fake = this;
+    const waitUntil = this.waitUntil.bind(this);
     return {
       id,
       token,
@@ -888,7 +895,7 @@ export class FakeDiscord {
       callback: state.callbackD.promise,
       final: () => state.finalD.promise,
       followUp: async (index = 0, ms = 5000) => {
-        await fake.waitUntil(() => state.followUps.length > index, ms, `${label} follow-up #${index}`);
+        await waitUntil(() => state.followUps.length > index, ms, `${label} follow-up #${index}`);
         const m = state.followUps[index];
         if (!m) throw new Error('unreachable: follow-up missing');
         return m;

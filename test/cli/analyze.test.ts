@@ -1,0 +1,140 @@
+// `compound-watch analyze` as a user runs it: the real bin, real feed files, the JSON contract.
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { AnalyzeOutput } from '../../src/cli/analyze.js';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/compound-watch.mjs');
+const REAL = path.resolve('../shared/real-feeds');
+const SEEDS = path.resolve('../shared/seeds');
+
+export async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', LOG_LEVEL: 'silent', ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const EXPECTED_ENTRIES: Record<string, number> = {
+  'netnewswire__livemint.xml': 25,
+  'netnewswire__aktuality.rss': 30,
+  'netnewswire__kc0011.rss': 20,
+  'netnewswire__macworld.rss': 30,
+  'netnewswire__phpxml.rss': 20,
+  'netnewswire__donthitsave.xml': 10,
+  'feed-rs__rss_1.0_iso8859.xml': 1,
+  'feed-rs__rss_2.0_ilmessaggero.xml': 1,
+  'feed-rs__rss_2.0_nbcny.xml': 1,
+  'feed-rs__atom_mediarss_reddit_1.xml': 25,
+};
+
+const MOJIBAKE = /\uFFFD|Ã[\u0080-\u00BF]|Â[\u0080-\u00BF ]|â€/u;
+
+describe('compound-watch analyze', () => {
+  it('takes all ten real-world feeds: one item per entry, no mojibake, dates where given', async () => {
+    const files = readdirSync(REAL).filter((f) => f in EXPECTED_ENTRIES);
+    expect(files).toHaveLength(10);
+    const { code, stdout } = await cli(['analyze', '--json', ...files.map((f) => path.join(REAL, f))]);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as AnalyzeOutput;
+    for (const f of files) {
+      const source = path.join(REAL, f);
+      const feed = out.feeds.find((x) => x.source === source);
+      expect(feed?.error, f).toBeNull();
+      expect(feed?.items, f).toBe(EXPECTED_ENTRIES[f]);
+      const items = out.items.filter((i) => i.feed === source);
+      expect(items, f).toHaveLength(EXPECTED_ENTRIES[f] ?? -1);
+      for (const i of items) {
+        expect(i.title, f).not.toMatch(MOJIBAKE);
+        expect(i.relevant, f).toBe(false);
+        expect(i.reasons.length, f).toBeGreaterThan(0);
+      }
+      // Every one of these feeds dates its entries (pubDate, dc:date or Atom published/updated).
+      expect(items.filter((i) => i.published === null), f).toHaveLength(0);
+    }
+    const gb = out.items.filter((i) => i.feed.endsWith('kc0011.rss'));
+    expect(gb.some((i) => /\p{Script=Han}/u.test(i.title))).toBe(true);
+    expect(gb[0]?.published).toMatch(/^\d{4}-\d{2}-\d{2}T/u);
+    const latin1 = out.items.find((i) => i.feed.endsWith('iso8859.xml'));
+    expect(`${latin1?.title} ${latin1?.summary}`).not.toMatch(MOJIBAKE);
+  });
+
+  it('groups the two seed reports as one story with their figures', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cw-seeds-'));
+    const feedFor = (name: string, outlet: string, date: string) => {
+      const text = readFileSync(path.join(SEEDS, name), 'utf8');
+      const title = text.split(/(?<=[.!?])\s/u)[0] ?? name;
+      const esc = (s: string) => s.replace(/&/gu, '&amp;').replace(/</gu, '&lt;');
+      const file = path.join(dir, `${name}.xml`);
+      writeFileSync(
+        file,
+        `<?xml version="1.0"?><rss version="2.0"><channel><title>${outlet}</title><item><guid>${name}</guid><title>${esc(title)}</title>` +
+          `<link>https://${outlet.toLowerCase().replace(/ /gu, '')}.example/${name}</link><description>${esc(text)}</description><pubDate>${date}</pubDate></item></channel></rss>`,
+      );
+      return file;
+    };
+    const a = feedFor('report-a.txt', 'Outlet A', 'Wed, 21 Jan 2026 10:00:00 GMT');
+    const b = feedFor('report-b.txt', 'Outlet B', 'Thu, 22 Jan 2026 10:00:00 GMT');
+    const { code, stdout } = await cli(['analyze', '--json', a, b]);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as AnalyzeOutput;
+    expect(out.items.every((i) => i.relevant)).toBe(true);
+    expect(new Set(out.items.map((i) => i.storyId)).size).toBe(1);
+    expect(out.stories).toHaveLength(1);
+    const figs = out.stories[0]?.figures ?? [];
+    const has = (value: number, qualifier: string, metric: string) =>
+      figs.some((f) => f.value === value && f.qualifier === qualifier && f.metric === metric);
+    expect(has(1400, 'more_than', 'nationals_registered')).toBe(true);
+    expect(has(100000, 'up_to', 'people_held')).toBe(true);
+    expect(has(100000, 'about', 'people_held')).toBe(true);
+    expect(has(10, 'at_least', 'compounds')).toBe(true);
+    expect(figs.some((f) => f.value === 12_500_000_000 && f.qualifier === 'more_than' && f.unit === 'usd' && f.metric === 'scam_revenue')).toBe(true);
+    expect(figs.some((f) => f.qualifier === 'vague')).toBe(true);
+    expect(figs.some((f) => f.value === 2026 || f.quote.includes('%'))).toBe(false);
+    for (const i of out.items) expect(i.summary.length).toBeGreaterThan(0);
+  });
+
+  it('reports a bad source per feed and still analyses the others', async () => {
+    const good = path.join(REAL, 'feed-rs__rss_2.0_nbcny.xml');
+    const { code, stdout } = await cli(['analyze', '--json', good, '/nonexistent/feed.xml']);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as AnalyzeOutput;
+    expect(out.feeds[0]?.error).toBeNull();
+    expect(out.feeds[1]?.error).toMatch(/nonexistent|no such file|not found/iu);
+  });
+
+  it('exits non-zero with one line and no stack trace when no source is usable', async () => {
+    const { code, stdout, stderr } = await cli(['analyze', '/nonexistent/a.xml', 'http://127.0.0.1:9/feed']);
+    expect(code).not.toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^compound-watch: no usable source/u);
+    expect(stderr).not.toMatch(/\n\s+at /u);
+  });
+
+  it('prints a readable table without --json', async () => {
+    const { code, stdout } = await cli(['analyze', path.join(REAL, 'feed-rs__rss_2.0_nbcny.xml')]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/keep\s+score/u);
+    expect(stdout).toMatch(/1 items, 0 relevant, 0 stories/u);
+  });
+
+  it('rejects a bad configuration with one readable line naming every problem', async () => {
+    const { code, stderr } = await cli(['analyze', 'x'], { LOG_LEVEL: 'loud', STORY_WINDOW_DAYS: 'seven' });
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/LOG_LEVEL/u);
+    expect(stderr).toMatch(/STORY_WINDOW_DAYS/u);
+  });
+});
