@@ -153,20 +153,24 @@ function probes(c: Corpus, built: Built, seed: number): StoryCandidateDoc[] {
 
 interface Timing {
   usPerItem: number;
+  meanComparisons: number;
   maxComparisons: number;
   joined: number;
 }
 
 function time(clusterer: StoryClusterer, docs: readonly StoryCandidateDoc[]): Timing {
   let maxComparisons = 0;
+  let comparisons = 0;
   let joined = 0;
   const t0 = performance.now();
   for (const doc of docs) {
     const a = clusterer.assign(doc);
     if (!a.isNew) joined++;
+    comparisons += clusterer.lastComparisons;
     if (clusterer.lastComparisons > maxComparisons) maxComparisons = clusterer.lastComparisons;
   }
-  return { usPerItem: ((performance.now() - t0) * 1000) / docs.length, maxComparisons, joined };
+  const usPerItem = ((performance.now() - t0) * 1000) / docs.length;
+  return { usPerItem, meanComparisons: comparisons / docs.length, maxComparisons, joined };
 }
 
 export async function benchStoryAssign(): Promise<Record<string, number | string>> {
@@ -181,6 +185,8 @@ export async function benchStoryAssign(): Promise<Record<string, number | string
     'stories.assign.us_per_item@1k': round(smallTiming.usPerItem),
     'stories.assign.us_per_item@100k': round(largeTiming.usPerItem),
     'stories.assign.ratio_100k_over_1k': round(largeTiming.usPerItem / smallTiming.usPerItem),
+    'stories.assign.mean_comparisons@1k': round(smallTiming.meanComparisons),
+    'stories.assign.mean_comparisons@100k': round(largeTiming.meanComparisons),
     'stories.assign.max_comparisons@1k': smallTiming.maxComparisons,
     'stories.assign.max_comparisons@100k': largeTiming.maxComparisons,
     'stories.assign.probe_joins@1k': `${smallTiming.joined}/${PROBES}`,

@@ -15,6 +15,7 @@ import {
   kindLabel,
   LIMITS,
   maskedLink,
+  neutraliseMentions,
   truncate,
 } from '../src/discord/render.js';
 import { requireGuildId, respond } from '../src/discord/respond.js';
@@ -64,7 +65,7 @@ export default {
     const record = await ctx.stores.items.getByLink(link);
     if (record) {
       const story = record.storyId ? await ctx.stores.stories.get(record.storyId) : undefined;
-      const embed = infoEmbed('Why this article', `\`${escapeText(truncate(link, 300)).replace(/`/gu, '')}\``, keptFields(record, story?.title ?? null));
+      const embed = infoEmbed('Why this article', `\`${neutraliseMentions(truncate(link.replace(/`/gu, ''), 300))}\``, keptFields(record, story?.title ?? null));
       await respond(interaction, { embeds: [embed] });
       return;
     }

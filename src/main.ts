@@ -12,6 +12,10 @@ import { createClient, discordSink, loadCommands, previewSink, routeInteractions
 import { UserError, type CommandContext } from './discord/command.js';
 import { Publisher } from './discord/publisher.js';
 import { fetchSource, FeedError } from './feeds/fetch.js';
+import { shortHash } from './core/hash.js';
+import { queueDueDigests } from './discord/digest.js';
+import { adminTargets, queueFeedNotices } from './pipeline/notices.js';
+import { pruneOld } from './pipeline/retention.js';
 import { parseFeedXml } from './feeds/parse.js';
 
 export interface BotOverrides {
@@ -21,6 +25,8 @@ export interface BotOverrides {
   stdout?: (s: string) => void;
   /** Tests drive cycles themselves. */
   schedule?: boolean;
+  /** Spread of feed fetches across the poll interval, in ms (default: half the interval). */
+  staggerMs?: number;
 }
 
 export interface BotHandle {
@@ -80,6 +86,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
 
   const publisher = new Publisher(core.stores, client ? discordSink(client.rest) : previewSink(stdout), logger, now);
   let held = false;
+  let task: ScheduledTask | null = null;
 
   const cycle = async (): Promise<CycleResult | null> => {
     const t0 = Date.now();
@@ -95,8 +102,26 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     logger.info('poll cycle started');
     await publisher.drain();
     const sources = await feedsToPoll(core.stores, core.defaultFeeds);
-    const result = await runPollCycle(core.cycleDeps, sources);
+    const spread = overrides.staggerMs ?? staggerSpread(task);
+    const result = await runPollCycle(core.cycleDeps, sources, {
+      // A stable slot per feed inside the interval: publishers see us at the same moment each cycle.
+      delayFor: (source) => (spread > 0 ? parseInt(shortHash(source, 8), 16) % spread : 0),
+    });
+    await queueFeedNotices(
+      {
+        stores: core.stores,
+        logger,
+        threshold: config.feedFailureNoticeAfter,
+        now,
+        targets: preview
+          ? async () => [{ guildId: 'preview', channelId: 'preview' }]
+          : (source) => adminTargets(core.stores, core.defaultFeeds, source),
+      },
+      result.feeds,
+    );
+    if (!preview) await queueDueDigests({ stores: core.stores, logger, defaultFeeds: core.defaultFeeds, now });
     const drained = await publisher.drain();
+    await pruneOld(core.stores, now(), config.retentionDays, logger);
     lastCycle = { at: result.finishedAt, ms: Date.now() - t0 };
     const failedFeeds = result.feeds.filter((f) => f.status === 'error').length;
     logger.info('poll cycle finished', { feeds: result.feeds.length, failedFeeds, stories: result.changed.size, ...drained, ms: lastCycle.ms });
@@ -113,13 +138,26 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     return result;
   };
 
-  const safeCycle = () =>
-    cycle().catch((err: unknown) => {
-      logger.error('poll cycle failed', { err });
-      return null;
-    });
+  // Cycles never overlap: a cycle that is still running makes the next trigger a no-op.
+  let running: Promise<CycleResult | null> | null = null;
+  let stopping = false;
+  const safeCycle = (): Promise<CycleResult | null> => {
+    if (stopping) return Promise.resolve(null);
+    if (running) {
+      logger.warn('poll cycle still running; this trigger is skipped');
+      return Promise.resolve(null);
+    }
+    running = cycle()
+      .catch((err: unknown) => {
+        logger.error('poll cycle failed', { err });
+        return null;
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
 
-  let task: ScheduledTask | null = null;
   if (overrides.schedule !== false) {
     task = cron.schedule(config.pollCron, () => safeCycle(), { name: 'poll-cycle', noOverlap: true });
     void safeCycle(); // the first cycle runs at start-up
@@ -129,14 +167,24 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     core,
     client,
     publisher,
-    cycle,
+    cycle: safeCycle,
     async stop() {
+      stopping = true;
       if (task) await task.stop();
+      if (running) await running;
       await core.stores.lease.release(LEASE, holder).catch(() => undefined);
       if (client) await client.destroy();
       await core.stores.close();
     },
   };
+}
+
+/** Half the poll interval (from the cron schedule), capped at 10 minutes; 0 when unknown. */
+export function staggerSpread(task: ScheduledTask | null): number {
+  const runs = task?.getNextRuns(2) ?? [];
+  const [a, b] = runs;
+  if (!a || !b) return 0;
+  return Math.min(Math.floor((b.getTime() - a.getTime()) / 2), 10 * 60 * 1000);
 }
 
 /** A feed URL an admin may add: http(s), reachable, and actually a feed. */

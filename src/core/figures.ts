@@ -359,7 +359,9 @@ interface Mention {
 }
 
 /** Map every decimal digit (Khmer, Thai, full-width, Arabic-Indic…) to ASCII; all are single UTF-16 units. */
-const NON_ASCII_DIGIT = /(?![0-9])\p{Nd}/u;
+// Decimal digits outside ASCII in the scripts our outlets use (Arabic-Indic, Devanagari, Thai, Lao, Myanmar,
+// Khmer, full-width); an explicit class is much cheaper than a lookahead over \p{Nd}.
+const NON_ASCII_DIGIT = /[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u0e50-\u0e59\u0ed0-\u0ed9\u1040-\u1049\u17e0-\u17e9\uff10-\uff19]/u;
 function asciiDigits(s: string): string {
   if (!NON_ASCII_DIGIT.test(s)) return s;
   return s.replace(/\p{Nd}/gu, (d) => {
@@ -832,6 +834,9 @@ function buildLabel(
 const MAY_HOLD_NUMBER =
   /\p{Nd}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|ribu|ratus|puluh|hàng|数|上千|上万|หลาย|수천|수만|수백/u;
 
+const WORDY_NUMBER =
+  /one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|ribu|ratus|puluh|hàng|[^\u0000-\u024f]/u;
+
 function analyseSentence(sentence: string): Figure[] {
   const out: Figure[] = [];
   const d = asciiDigits(sentence);
@@ -839,11 +844,12 @@ function analyseSentence(sentence: string): Figure[] {
   if (!MAY_HOLD_NUMBER.test(lower)) return out;
   // toLowerCase may change lengths for a few exotic letters (e.g. "İ"); offsets must stay aligned.
   if (lower.length !== d.length) return out;
-  const words = wordsOf(lower);
+  // Number words and vague amounts need the word list; most sentences have only digits or nothing.
+  const words = WORDY_NUMBER.test(lower) ? wordsOf(lower) : [];
   const mentions = findMentions(d, lower, words);
   if (mentions.length === 0) return out;
   const masked = maskedRanges(d);
-  const hits = findTriggers(lower, words);
+  const hits = findTriggers(lower, words.length > 0 ? words : wordsOf(lower));
   const breaks: number[] = [];
   CLAUSE_BREAK_RE.lastIndex = 0;
   for (let m = CLAUSE_BREAK_RE.exec(lower); m !== null; m = CLAUSE_BREAK_RE.exec(lower)) breaks.push(m.index);

@@ -56,6 +56,9 @@ interface Hit {
 
 type Closeness = 'sentence' | 'passage' | 'far';
 
+/** A profile list with the role and label its terms get. */
+type TermSource = [group: Group, terms: readonly string[], label: string];
+
 // Weights. A pair is a topic signal (industry term, operator, or generic scam word) plus an anchor.
 const PAIR_SCORE: Record<'strong' | 'weak', Record<Closeness, number>> = {
   strong: { sentence: 0.9, passage: 0.8, far: 0.6 },
@@ -282,19 +285,17 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
 
   const gate: TrieNode = { next: new Map(), term: undefined };
   const all: TrieNode = { next: new Map(), term: undefined };
-  const gateGroups: ReadonlyArray<[Group, readonly string[], string]> = [
-    ...profile.entities.map((e): [Group, readonly string[], string] => ['entity', e.terms, e.label]),
+  // Strongest roles first: a term listed in two groups keeps the first (see addTerm).
+  const adjacentSources = profile.adjacent.map((a): TermSource => ['adjacent', a.terms, a.label]);
+  const gateGroups: TermSource[] = [
+    ...profile.entities.map((e): TermSource => ['entity', e.terms, e.label]),
     ['industry', profile.industry, ''],
     ['anchor', profile.anchors, ''],
-    ...(includeAdjacent
-      ? profile.adjacent.map((a): [Group, readonly string[], string] => ['adjacent', a.terms, a.label])
-      : []),
+    ...(includeAdjacent ? adjacentSources : []),
     ['scam', profile.scamWords, ''],
   ];
-  const otherGroups: ReadonlyArray<[Group, readonly string[], string]> = [
-    ...(includeAdjacent
-      ? []
-      : profile.adjacent.map((a): [Group, readonly string[], string] => ['adjacent', a.terms, a.label])),
+  const otherGroups: TermSource[] = [
+    ...(includeAdjacent ? [] : adjacentSources),
     ['action', profile.actions, ''],
     ['negative', profile.negatives, ''],
   ];

@@ -50,6 +50,8 @@ export interface ClusterOptions {
   marginDays?: number;
   /** Stories scored in full per report. Default 20. */
   maxCandidates?: number;
+  /** Index keys (rare terms, names) a story must share with a report to be scored at all. Default 1. */
+  minOverlap?: number;
   /** Newest story ids kept per index key. Default 200. */
   postingCap?: number;
   /** Bound on the document-frequency table. Default 50,000 terms. */
@@ -96,6 +98,7 @@ const DEFAULTS = {
   threshold: 0.3,
   marginDays: 1,
   maxCandidates: 20,
+  minOverlap: 1,
   postingCap: 200,
   maxDfTerms: 50_000,
 } as const;
@@ -169,15 +172,41 @@ interface DocFeatures {
   vec: Map<string, number>;
   norm: number;
   entities: Entity[];
+  entityKeys: Set<string>;
+  /** Sum of the entities' rarity. */
+  entityMass: number;
   figures: FigureKey[];
   exemplar: Exemplar;
+  titleSet: Set<string>;
   keys: string[];
 }
 
+/** A candidate's score and its parts; reasons are written only for the winner. */
 interface Scored {
   story: StoryState;
   score: number;
-  reasons: string[];
+  gap: number;
+  /** Set when the report is a copy of one of the story's reports: the only reason then. */
+  copy?: string;
+  cos?: number;
+  sharedEntities?: EntityCount[];
+  sharedFigures?: FigureKey[];
+  conflicts?: number;
+}
+
+function explain(s: Scored): string[] {
+  if (s.copy !== undefined) return [s.copy];
+  const reasons: string[] = [];
+  if (s.sharedEntities !== undefined && s.sharedEntities.length > 0) {
+    reasons.push(`shared entities: ${s.sharedEntities.map((e) => e.label).join(', ')}`);
+  }
+  reasons.push(`cosine ${(s.cos ?? 0).toFixed(2)}`);
+  if (s.sharedFigures !== undefined && s.sharedFigures.length > 0) {
+    reasons.push(`shared figures: ${s.sharedFigures.map((x) => `${x.metric} ${x.value}`).join(', ')}`);
+  }
+  if ((s.conflicts ?? 0) > 0) reasons.push(`conflicting figures: ${s.conflicts}`);
+  reasons.push(formatDays(s.gap));
+  return reasons;
 }
 
 // ---- small pure helpers -------------------------------------------------------------------------
@@ -226,18 +255,24 @@ function minhashSimilarity(a: readonly number[], b: readonly number[]): number {
   return same / MINHASH_SIZE;
 }
 
-function jaccard(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  const set = new Set(a);
+/** Jaccard of two token sets, `b` given as unique tokens. */
+function jaccard(a: ReadonlySet<string>, b: readonly string[]): number {
+  if (a.size === 0 || b.length === 0) return 0;
   let shared = 0;
-  for (const t of b) if (set.has(t)) shared++;
-  return shared / (a.length + b.length - shared);
+  for (const t of b) if (a.has(t)) shared++;
+  return shared / (a.size + b.length - shared);
 }
 
-/** Two head counts agree when within 15%: outlets round ("about 150", "more than 140"). */
-function sameAmount(a: number, b: number): boolean {
-  return Math.abs(a - b) <= 0.15 * Math.max(Math.abs(a), Math.abs(b));
+/**
+ * Two counts agree within 5% (outlets round: "about 150" for 148) and contradict beyond 25%; in between
+ * they prove nothing either way ("more than 140" vs 180 may be an update of the same event).
+ */
+function relativeGap(a: number, b: number): number {
+  const scale = Math.max(Math.abs(a), Math.abs(b));
+  return scale === 0 ? 0 : Math.abs(a - b) / scale;
 }
+const AGREE = 0.05;
+const CONTRADICT = 0.25;
 
 function docTime(doc: StoryCandidateDoc, fallback: number): number {
   const seen = Date.parse(doc.seenAt);
@@ -247,8 +282,11 @@ function docTime(doc: StoryCandidateDoc, fallback: number): number {
   return Number.isFinite(seen) ? seen : fallback;
 }
 
-function topBy<T>(entries: T[], weight: (e: T) => number, n: number): T[] {
-  return entries.length <= n ? entries : entries.sort((x, y) => weight(y) - weight(x)).slice(0, n);
+/** The n heaviest entries, heaviest first; each weight is computed once (the comparator would call it n log n times). */
+function topBy<T>(entries: readonly T[], weight: (e: T) => number, n: number): T[] {
+  const scored = entries.map((e) => ({ e, w: weight(e) }));
+  scored.sort((a, b) => b.w - a.w);
+  return scored.slice(0, n).map((x) => x.e);
 }
 
 function formatDays(ms: number): string {
@@ -268,6 +306,7 @@ export class StoryClusterer {
   private readonly marginMs: number;
   private readonly threshold: number;
   private readonly maxCandidates: number;
+  private readonly minOverlap: number;
   private readonly postingCap: number;
   private readonly maxDfTerms: number;
 
@@ -277,6 +316,12 @@ export class StoryClusterer {
   private readonly storyOfItem = new Map<string, string>();
   private readonly df = new Map<string, number>();
   private docs = 0;
+  /**
+   * idf and rarity of the keys touched by one assign(): df is fixed while a report is scored, and the
+   * same centroid terms recur across the ~20 candidates. Cleared whenever df changes.
+   */
+  private readonly idfMemo = new Map<string, number>();
+  private readonly rarityMemo = new Map<string, number>();
   /** Latest report time seen: the reference for snapshot() when no `now` is given. */
   private latest = 0;
 
@@ -285,6 +330,7 @@ export class StoryClusterer {
     this.marginMs = (options.marginDays ?? DEFAULTS.marginDays) * DAY_MS;
     this.threshold = options.threshold ?? DEFAULTS.threshold;
     this.maxCandidates = options.maxCandidates ?? DEFAULTS.maxCandidates;
+    this.minOverlap = options.minOverlap ?? DEFAULTS.minOverlap;
     this.postingCap = options.postingCap ?? DEFAULTS.postingCap;
     this.maxDfTerms = options.maxDfTerms ?? DEFAULTS.maxDfTerms;
   }
@@ -318,7 +364,7 @@ export class StoryClusterer {
 
     if (best !== undefined && best.score >= this.threshold) {
       this.addToStory(best.story, doc.itemId, f);
-      return { storyId: best.story.id, isNew: false, score: round2(best.score), reasons: best.reasons };
+      return { storyId: best.story.id, isNew: false, score: round2(best.score), reasons: explain(best) };
     }
     const story = this.newStory(doc.itemId, f);
     const reasons =
@@ -400,7 +446,12 @@ export class StoryClusterer {
   // ---- features and df ------------------------------------------------------------------------
 
   private idf(key: string): number {
-    return Math.log((this.docs + 1) / ((this.df.get(key) ?? 0) + 1)) + 1;
+    let v = this.idfMemo.get(key);
+    if (v === undefined) {
+      v = Math.log((this.docs + 1) / ((this.df.get(key) ?? 0) + 1)) + 1;
+      this.idfMemo.set(key, v);
+    }
+    return v;
   }
 
   /**
@@ -409,7 +460,12 @@ export class StoryClusterer {
    * where the plain idf of anything shared is ~1 for everything.
    */
   private rarity(entityKey: string): number {
-    return Math.max(0, Math.log((this.docs + 10) / Math.max(1, this.df.get(ENTITY + entityKey) ?? 0)));
+    let v = this.rarityMemo.get(entityKey);
+    if (v === undefined) {
+      v = Math.max(0, Math.log((this.docs + 10) / Math.max(1, this.df.get(ENTITY + entityKey) ?? 0)));
+      this.rarityMemo.set(entityKey, v);
+    }
+    return v;
   }
 
   private features(doc: StoryCandidateDoc): DocFeatures {
@@ -426,15 +482,20 @@ export class StoryClusterer {
     for (const t of tf.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
     for (const e of entities) this.df.set(ENTITY + e.key, (this.df.get(ENTITY + e.key) ?? 0) + 1);
     if (this.df.size > this.maxDfTerms) this.shrinkDf();
+    this.idfMemo.clear();
+    this.rarityMemo.clear();
 
-    const weighted = topBy([...tf].map(([t, w]) => [t, w * this.idf(t)] as [string, number]), (e) => e[1], DOC_TERMS);
+    const weighted = [...tf].map(([t, w]) => [t, w * this.idf(t)] as [string, number]);
+    weighted.sort((a, b) => b[1] - a[1]);
+    weighted.length = Math.min(weighted.length, DOC_TERMS);
     const vec = new Map(weighted);
     let sq = 0;
     for (const w of vec.values()) sq += w * w;
 
-    const termKeys = topBy(weighted.slice(), (e) => e[1], INDEX_TERMS).map(([t]) => t);
-    const entityKeys = topBy(entities.slice(), (e) => this.rarity(e.key), INDEX_ENTITIES).map((e) => ENTITY + e.key);
+    const termKeys = weighted.slice(0, INDEX_TERMS).map(([t]) => t);
+    const entityKeys = topBy(entities, (e) => this.rarity(e.key), INDEX_ENTITIES).map((e) => ENTITY + e.key);
 
+    const titleSet = new Set(titleTokens);
     const figures: FigureKey[] = [];
     for (const fig of doc.figures) {
       if (fig.qualifier === 'vague') continue;
@@ -447,8 +508,11 @@ export class StoryClusterer {
       vec,
       norm: Math.sqrt(sq),
       entities,
+      entityKeys: new Set(entities.map((e) => e.key)),
+      entityMass: entities.reduce((sum, e) => sum + this.rarity(e.key), 0),
       figures,
-      exemplar: { title: [...new Set(titleTokens)].sort(), sig: minhash([...titleTokens, ...textTokens]) },
+      exemplar: { title: [...titleSet].sort(), sig: minhash([...titleTokens, ...textTokens]) },
+      titleSet,
       keys: [...termKeys, ...entityKeys],
     };
   }
@@ -475,13 +539,18 @@ export class StoryClusterer {
       }
     }
     this.lastCandidates = overlap.size;
+    // Overlap counts are small integers (≤ keys.length): bucket them instead of sorting thousands of ids.
+    const buckets: string[][] = [];
+    for (const [id, n] of overlap) (buckets[n] ??= []).push(id);
     const ranked: StoryState[] = [];
-    const byOverlap = [...overlap].sort((a, b) => b[1] - a[1]);
-    for (const [id] of byOverlap) {
-      const story = this.stories.get(id);
-      if (story === undefined) continue;
-      ranked.push(story);
-      if (ranked.length >= this.maxCandidates) break;
+    for (let n = buckets.length - 1; n >= this.minOverlap; n--) {
+      for (const id of buckets[n] ?? []) {
+        // Ids of pruned stories linger in lists their story no longer tracked; skip them here.
+        const story = this.stories.get(id);
+        if (story === undefined) continue;
+        ranked.push(story);
+        if (ranked.length >= this.maxCandidates) return ranked;
+      }
     }
     return ranked;
   }
@@ -495,9 +564,9 @@ export class StoryClusterer {
     // Copies first: a republished wire story joins whatever the other signals say.
     for (const ex of story.exemplars) {
       const copy = minhashSimilarity(f.exemplar.sig, ex.sig);
-      if (copy >= 0.5) return { story, score: 1 + copy, reasons: [`same wire copy (${Math.round(copy * 100)}% shingles)`] };
-      if (f.exemplar.title.length >= 4 && jaccard(f.exemplar.title, ex.title) >= 0.8) {
-        return { story, score: 1, reasons: ['near-identical title'] };
+      if (copy >= 0.5) return { story, score: 1 + copy, gap, copy: `same wire copy (${Math.round(copy * 100)}% shingles)` };
+      if (f.titleSet.size >= 4 && jaccard(f.titleSet, ex.title) >= 0.8) {
+        return { story, score: 1, gap, copy: 'near-identical title' };
       }
     }
 
@@ -512,56 +581,47 @@ export class StoryClusterer {
       if (v !== undefined) dot += v * w;
     }
     const cos = f.norm === 0 || centroidSq === 0 ? 0 : dot / (f.norm * Math.sqrt(centroidSq));
-    if (cos >= 0.8) return { story, score: 1, reasons: [`near-identical text (cosine ${cos.toFixed(2)})`] };
+    if (cos >= 0.8) return { story, score: 1, gap, copy: `near-identical text (cosine ${cos.toFixed(2)})` };
 
     // Shared entities, weighted by rarity; the overlap is taken on the smaller side so a short report
     // naming two of the story's five actors still counts fully, and saturated so one modestly rare
     // shared name cannot carry a join alone.
-    const storyEntities = new Map(story.entities.map((e) => [e.key, e]));
-    let docMass = 0;
     let shared = 0;
-    const sharedLabels: string[] = [];
-    for (const e of f.entities) {
+    let storyMass = 0;
+    const sharedEntities: EntityCount[] = [];
+    for (const e of story.entities) {
       const r = this.rarity(e.key);
-      docMass += r;
-      if (storyEntities.has(e.key)) {
+      storyMass += r;
+      if (f.entityKeys.has(e.key)) {
         shared += r;
-        if (r > 0.5) sharedLabels.push(e.label);
+        if (r > 0.5) sharedEntities.push(e);
       }
     }
-    let storyMass = 0;
-    for (const e of story.entities) storyMass += this.rarity(e.key);
-    const smaller = Math.min(docMass, storyMass);
+    const smaller = Math.min(f.entityMass, storyMass);
     const entityScore = smaller === 0 ? 0 : (shared / smaller) * Math.min(1, shared / 4);
 
-    // Figures: a shared head count is strong evidence; the same kind of count with a different value is
-    // evidence of a different event.
-    const sharedFigures: string[] = [];
+    // Figures: a shared count is strong evidence; the same kind of event count with a clearly different
+    // value is evidence of a different event (two repatriation flights read alike, their head counts do not).
+    const sharedFigures: FigureKey[] = [];
     let conflicts = 0;
-    const metrics = new Set(f.figures.filter((x) => EVENT_METRICS.has(x.metric)).map((x) => x.metric));
     for (const fig of f.figures) {
-      if (story.figures.some((s) => s.metric === fig.metric && sameAmount(s.value, fig.value))) {
-        sharedFigures.push(`${fig.metric} ${fig.value}`);
+      let sameMetric = false;
+      let near = false;
+      let agrees = false;
+      for (const s of story.figures) {
+        if (s.metric !== fig.metric) continue;
+        sameMetric = true;
+        const d = relativeGap(s.value, fig.value);
+        if (d <= AGREE) agrees = true;
+        if (d <= CONTRADICT) near = true;
       }
-    }
-    for (const metric of metrics) {
-      const mine = f.figures.filter((x) => x.metric === metric);
-      const theirs = story.figures.filter((x) => x.metric === metric);
-      if (theirs.length > 0 && !mine.some((m) => theirs.some((s) => sameAmount(s.value, m.value)))) conflicts++;
+      if (agrees) sharedFigures.push(fig);
+      else if (sameMetric && !near && EVENT_METRICS.has(fig.metric)) conflicts++;
     }
 
     const timeFactor = 1 - 0.3 * (gap / this.windowMs);
-    const raw =
-      0.6 * cos + 0.4 * entityScore + (sharedFigures.length > 0 ? 0.15 : 0) - (conflicts > 0 ? 0.2 : 0);
-    const score = Math.max(0, raw) * timeFactor;
-
-    const reasons: string[] = [];
-    if (sharedLabels.length > 0) reasons.push(`shared entities: ${sharedLabels.join(', ')}`);
-    reasons.push(`cosine ${cos.toFixed(2)}`);
-    if (sharedFigures.length > 0) reasons.push(`shared figures: ${sharedFigures.join(', ')}`);
-    if (conflicts > 0) reasons.push(`conflicting figures: ${conflicts}`);
-    reasons.push(formatDays(gap));
-    return { story, score, reasons };
+    const raw = 0.6 * cos + 0.4 * entityScore + (sharedFigures.length > 0 ? 0.15 : 0) - (conflicts > 0 ? 0.2 : 0);
+    return { story, score: Math.max(0, raw) * timeFactor, gap, cos, sharedEntities, sharedFigures, conflicts };
   }
 
   // ---- updates --------------------------------------------------------------------------------

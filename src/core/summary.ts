@@ -2,7 +2,7 @@
 // summary of a trafficking report must never state a number or claim the source does not.
 import { figuresInSentence } from './figures.js';
 import { splitSentences, type SentenceSpan } from './sentences.js';
-import { cosine, inverseDocumentFrequency, tfidfVector, tokenize, type SparseVector } from './tfidf.js';
+import { tokenize } from './tfidf.js';
 
 export interface SummaryOptions {
   /** Most sentences to keep (default 3). */
@@ -20,45 +20,85 @@ const MAX_CHARS = 600;
 const MIN_TOKENS = 5;
 const MAX_TOKENS = 60;
 const DAMPING = 0.85;
+const TRAILER_HEADING =
+  /^(?:references?|sources?|notes?|footnotes?|related(?: articles| stories| news)?|read more|see also|further reading|bibliography)\s*:?$/iu;
 const ITERATIONS = 20;
 
-interface Candidate {
-  span: SentenceSpan;
-  index: number;
-  tokens: string[];
-  vector: SparseVector;
-  score: number;
+/**
+ * A TF-IDF vector over this document's own vocabulary: term ids ascending, so cosine is a merge-join over
+ * two short arrays instead of string-keyed map lookups (this runs ~n²/2 times per item).
+ */
+interface IdVector {
+  ids: Int32Array;
+  weights: Float64Array;
+  norm: number;
+}
+
+function idVector(termIds: readonly number[], idf: Float64Array): IdVector {
+  const sorted = [...termIds].sort((a, b) => a - b);
+  const ids: number[] = [];
+  const weights: number[] = [];
+  let k = 0;
+  while (k < sorted.length) {
+    const id = sorted[k] ?? 0;
+    let count = 0;
+    while (k < sorted.length && sorted[k] === id) {
+      count += 1;
+      k += 1;
+    }
+    ids.push(id);
+    // Sublinear tf: a repeated word should not dominate a sentence.
+    weights.push((1 + Math.log(count)) * (idf[id] ?? 1));
+  }
+  let sq = 0;
+  for (const w of weights) sq += w * w;
+  return { ids: Int32Array.from(ids), weights: Float64Array.from(weights), norm: Math.sqrt(sq) };
+}
+
+function idCosine(a: IdVector, b: IdVector): number {
+  if (a.norm === 0 || b.norm === 0) return 0;
+  let i = 0;
+  let j = 0;
+  let dot = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const x = a.ids[i] ?? 0;
+    const y = b.ids[j] ?? 0;
+    if (x === y) {
+      dot += (a.weights[i] ?? 0) * (b.weights[j] ?? 0);
+      i += 1;
+      j += 1;
+    } else if (x < y) i += 1;
+    else j += 1;
+  }
+  return dot / (a.norm * b.norm);
 }
 
 /** TextRank over cosine-similarity edges (weighted PageRank, fixed iteration count). */
-function textRank(vectors: readonly SparseVector[]): number[] {
+function textRank(vectors: readonly IdVector[]): Float64Array {
   const n = vectors.length;
-  const weights: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  const outSum = new Array<number>(n).fill(0);
+  const weights = new Float64Array(n * n);
+  const outSum = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {
+    const vi = vectors[i];
+    if (!vi) continue;
     for (let j = i + 1; j < n; j += 1) {
-      const vi = vectors[i];
       const vj = vectors[j];
-      const w = vi && vj ? cosine(vi, vj) : 0;
-      const row = weights[i];
-      const col = weights[j];
-      if (row) row[j] = w;
-      if (col) col[i] = w;
+      const w = vj ? idCosine(vi, vj) : 0;
+      weights[i * n + j] = w;
+      weights[j * n + i] = w;
       outSum[i] = (outSum[i] ?? 0) + w;
       outSum[j] = (outSum[j] ?? 0) + w;
     }
   }
-  let rank = new Array<number>(n).fill(1 / Math.max(1, n));
+  let rank = new Float64Array(n).fill(1 / Math.max(1, n));
   for (let it = 0; it < ITERATIONS; it += 1) {
-    const next = new Array<number>(n).fill((1 - DAMPING) / Math.max(1, n));
+    const next = new Float64Array(n).fill((1 - DAMPING) / Math.max(1, n));
     for (let j = 0; j < n; j += 1) {
       const out = outSum[j] ?? 0;
       if (out === 0) continue;
       const share = (DAMPING * (rank[j] ?? 0)) / out;
-      const row = weights[j];
-      if (!row) continue;
       for (let i = 0; i < n; i += 1) {
-        const w = row[i] ?? 0;
+        const w = weights[j * n + i] ?? 0;
         if (w > 0) next[i] = (next[i] ?? 0) + share * w;
       }
     }
@@ -86,6 +126,13 @@ function lead(spans: readonly SentenceSpan[], max: number): string {
   return join(picked);
 }
 
+interface Candidate {
+  span: SentenceSpan;
+  index: number;
+  vector: IdVector;
+  score: number;
+}
+
 /**
  * An extractive summary of `text`: the best 2–3 whole sentences in source order, joined by a space, at most
  * ~600 characters (fewer sentences rather than a cut one). Short texts give their lead sentences.
@@ -97,30 +144,62 @@ export function summarize(text: string, options: SummaryOptions = {}): string {
   if (all.length === 0) return '';
   if (all.length <= maxSentences) return lead(all, maxSentences);
 
-  const considered = all.slice(0, MAX_CONSIDERED);
-  const tokenised = considered.map((span) => tokenize(span.text));
+  // Reference lists and "read more" blocks trail the article: their lines repeat headline words and would
+  // look central, so nothing after such a heading is considered.
+  const tail = all.findIndex((s, i) => i > 0 && TRAILER_HEADING.test(s.text));
+  const considered = all.slice(0, Math.min(MAX_CONSIDERED, tail > 0 ? tail : all.length));
+  // Vocabulary and document frequencies over the considered sentences (the "documents" of this TF-IDF).
+  const vocab = new Map<string, number>();
+  const df: number[] = [];
+  const termIds = considered.map((span) => {
+    const ids: number[] = [];
+    for (const t of tokenize(span.text)) {
+      let id = vocab.get(t);
+      if (id === undefined) {
+        id = vocab.size;
+        vocab.set(t, id);
+        df.push(0);
+      }
+      ids.push(id);
+    }
+    // Document frequency counts a term once per sentence.
+    for (const id of new Set(ids)) df[id] = (df[id] ?? 0) + 1;
+    return ids;
+  });
+  const n = considered.length;
+  const idf = Float64Array.from(df, (d) => Math.log((1 + n) / (1 + d)) + 1);
+
   // Sentences outside the token band are headings, bylines or run-ons; keep them only if nothing else is left.
-  const pool = considered
-    .map((span, index) => ({ span, index, tokens: tokenised[index] ?? [] }))
-    .filter((c) => c.tokens.length >= MIN_TOKENS && c.tokens.length <= MAX_TOKENS && c.span.text.length <= MAX_CHARS);
-  if (pool.length < minSentences) return lead(all, Math.min(maxSentences, Math.max(minSentences, 1)));
+  const candidates: Candidate[] = [];
+  considered.forEach((span, index) => {
+    const ids = termIds[index] ?? [];
+    if (ids.length < MIN_TOKENS || ids.length > MAX_TOKENS || span.text.length > MAX_CHARS) return;
+    candidates.push({ span, index, vector: idVector(ids, idf), score: 0 });
+  });
+  if (candidates.length < minSentences) return lead(all, maxSentences);
 
-  const idf = inverseDocumentFrequency(tokenised);
-  const candidates: Candidate[] = pool.map((c) => ({ ...c, vector: tfidfVector(c.tokens, idf), score: 0 }));
   const ranks = textRank(candidates.map((c) => c.vector));
-  const maxRank = Math.max(...ranks, 1e-9);
-  const titleVector = options.title ? tfidfVector(tokenize(options.title), idf) : null;
+  let maxRank = 1e-9;
+  for (const r of ranks) maxRank = Math.max(maxRank, r);
+  let titleVector: IdVector | null = null;
+  if (options.title) {
+    // Title words unknown to the body cannot match anything, so they are simply left out.
+    const ids = tokenize(options.title).flatMap((t) => {
+      const id = vocab.get(t);
+      return id === undefined ? [] : [id];
+    });
+    titleVector = idVector(ids, idf);
+  }
 
-  for (let k = 0; k < candidates.length; k += 1) {
-    const c = candidates[k];
-    if (!c) continue;
+  candidates.forEach((c, k) => {
     const centrality = (ranks[k] ?? 0) / maxRank;
     // News leads carry the substance: a gentle decay keeps later sentences eligible.
     const position = 1 / (1 + c.index * 0.35);
+    // Advocates read summaries for the numbers: favour sentences that state a figure.
     const figures = figuresInSentence(c.span.text).length > 0 ? 0.35 : 0;
-    const title = titleVector ? cosine(titleVector, c.vector) * 0.5 : 0;
+    const title = titleVector ? idCosine(titleVector, c.vector) * 0.5 : 0;
     c.score = centrality + 0.6 * position + figures + title;
-  }
+  });
 
   const ranked = [...candidates].sort((a, b) => b.score - a.score || a.index - b.index);
   const picked: Candidate[] = [];
@@ -129,8 +208,8 @@ export function summarize(text: string, options: SummaryOptions = {}): string {
     if (picked.length >= maxSentences) break;
     const add = c.span.text.length + (picked.length > 0 ? 1 : 0);
     if (length + add > MAX_CHARS) continue;
-    // Skip near-duplicates: two outlets' sentences quoted together say the same thing twice.
-    if (picked.some((p) => cosine(p.vector, c.vector) > 0.8)) continue;
+    // Skip near-duplicates: syndicated paragraphs often repeat the lead almost word for word.
+    if (picked.some((p) => idCosine(p.vector, c.vector) > 0.8)) continue;
     picked.push(c);
     length += add;
   }

@@ -56,11 +56,14 @@ function pushBigrams(segment: string, out: string[]): void {
  */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  const lower = text.normalize('NFC').toLowerCase();
+  const lower = text.toLowerCase();
+  // Fast path: no Khmer/Thai/Han/… anywhere means plain word splitting (the common case on English feeds).
+  const unspaced = UNSPACED.test(lower);
+  const source = unspaced ? lower.normalize('NFC') : lower;
   RUN.lastIndex = 0;
-  for (let m = RUN.exec(lower); m !== null; m = RUN.exec(lower)) {
+  for (let m = RUN.exec(source); m !== null; m = RUN.exec(source)) {
     const run = m[0];
-    if (!UNSPACED.test(run)) {
+    if (!unspaced || !UNSPACED.test(run)) {
       if (run.length > 1 && !STOPWORDS.has(run)) out.push(run);
       continue;
     }

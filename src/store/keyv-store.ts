@@ -257,6 +257,9 @@ export function createStores(backend: Backend): Stores {
     async put(record) {
       await set(`item:${record.item.id}`, record);
       if (record.item.link) await set(`link:${shortHash(record.item.link, 20)}`, record.item.id);
+      const day = dayOf(record.seenAt);
+      await addToSet(`items:day:${day}`, [record.item.id]);
+      await addToSet('items:days', [day]);
     },
     async getByLink(link) {
       const id = await get<string>(`link:${shortHash(link, 20)}`);
@@ -266,6 +269,20 @@ export function createStores(backend: Backend): Stores {
       const rec = await get<ItemRecord>(`item:${id}`);
       if (rec?.item.link) await keyv.delete(`link:${shortHash(rec.item.link, 20)}`);
       await keyv.delete(`item:${id}`);
+    },
+    async pruneBefore(cutoff) {
+      const limit = dayOf(cutoff.toISOString());
+      const old = ((await get<string[]>('items:days')) ?? []).filter((d) => d < limit);
+      let n = 0;
+      for (const day of old) {
+        for (const id of (await get<string[]>(`items:day:${day}`)) ?? []) {
+          await items.delete(id);
+          n += 1;
+        }
+        await keyv.delete(`items:day:${day}`);
+      }
+      if (old.length > 0) await update<string[]>('items:days', (cur) => (cur ?? []).filter((d) => d >= limit));
+      return n;
     },
   };
 
@@ -367,6 +384,18 @@ export function createStores(backend: Backend): Stores {
         return list;
       });
       if (entry.storyId) await addToSet(`outbox:story:${entry.storyId}`, [entry.key]);
+      const waits = entry.status === 'digest';
+      await update<string[]>(`outbox:digest:${entry.channelId}`, (cur) => {
+        const list = (cur ?? []).filter((k) => k !== entry.key);
+        if (waits) list.push(entry.key);
+        return list.length > 0 ? list : undefined;
+      });
+    },
+    async awaitingDigest(channelId) {
+      const keys = (await get<string[]>(`outbox:digest:${channelId}`)) ?? [];
+      return (await getMany<OutboxEntry>(keys.map((k) => `outbox:${k}`))).filter(
+        (e): e is OutboxEntry => e !== undefined && e.status === 'digest',
+      );
     },
     async pending() {
       const keys = (await get<string[]>('outbox:pending')) ?? [];

@@ -94,6 +94,8 @@ export interface ItemStore {
   put(record: ItemRecord): Promise<void>;
   getByLink(link: string): Promise<ItemRecord | undefined>;
   delete(id: string): Promise<void>;
+  /** Deletes items first seen on UTC days before the cutoff; returns how many went. */
+  pruneBefore(cutoff: Date): Promise<number>;
 }
 
 export interface StoryStore {
@@ -129,6 +131,8 @@ export interface OutboxStore {
   pending(): Promise<OutboxEntry[]>;
   /** Every entry ever recorded for a story (to find its messages when it grows). */
   forStory(storyId: string): Promise<OutboxEntry[]>;
+  /** Story entries of a channel waiting for its next digest (overflow of the hourly cap, digest mode). */
+  awaitingDigest(channelId: string): Promise<OutboxEntry[]>;
 }
 
 export interface MetaStore {

@@ -1,0 +1,97 @@
+// /feeds add|remove|list — this server's feed list: the defaults it kept plus the ones it added. Removing a
+// default records it in removedFeeds (so a later change of defaults cannot bring it back silently); adding a
+// removed default just takes it out of removedFeeds again.
+import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { effectiveFeeds } from '../src/app.js';
+import { UserError, type Command, type CommandContext } from '../src/discord/command.js';
+import { outletFor } from '../src/feeds/sources.js';
+import { feedHealth, feedLine, infoEmbed, joinLines, LIMITS, neutraliseMentions, truncate } from '../src/discord/render.js';
+import { requireGuildId, respond } from '../src/discord/respond.js';
+
+/** The URL as the URL parser writes it, so "HTTPS://Example.com/feed" and "https://example.com/feed" are one feed. */
+function normalise(url: string): string {
+  const trimmed = url.trim();
+  try {
+    return new URL(trimmed).href;
+  } catch {
+    return trimmed;
+  }
+}
+
+function shown(url: string): string {
+  return `\`${neutraliseMentions(truncate(url.replace(/`/gu, ''), 200))}\``;
+}
+
+async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext, guildId: string): Promise<string> {
+  const url = normalise(interaction.options.getString('url', true));
+  // Checked before anything is stored: the reason (scheme, private address, not a feed) is the UserError's message.
+  await ctx.checkFeedUrl(url);
+  const settings = await ctx.stores.guilds.get(guildId);
+  const asDefault = ctx.defaultFeeds.find((f) => normalise(f) === url);
+  if (asDefault !== undefined) {
+    if (!settings.removedFeeds.includes(asDefault)) throw new UserError(`This server already follows ${shown(asDefault)} (a default feed).`);
+    await ctx.stores.guilds.put({ ...settings, removedFeeds: settings.removedFeeds.filter((f) => f !== asDefault) });
+    return `Following ${shown(asDefault)} again (a default feed).`;
+  }
+  if (settings.addedFeeds.some((f) => normalise(f) === url)) throw new UserError(`This server already follows ${shown(url)}.`);
+  await ctx.stores.guilds.put({ ...settings, addedFeeds: [...settings.addedFeeds, url] });
+  return `Added ${shown(url)}. Its first poll only records what it holds; stories come from items published after that.`;
+}
+
+async function remove(interaction: ChatInputCommandInteraction, ctx: CommandContext, guildId: string): Promise<string> {
+  const url = normalise(interaction.options.getString('url', true));
+  const settings = await ctx.stores.guilds.get(guildId);
+  const added = settings.addedFeeds.find((f) => normalise(f) === url);
+  if (added !== undefined) {
+    await ctx.stores.guilds.put({ ...settings, addedFeeds: settings.addedFeeds.filter((f) => f !== added) });
+    return `Removed ${shown(added)}.`;
+  }
+  const asDefault = ctx.defaultFeeds.find((f) => normalise(f) === url);
+  if (asDefault !== undefined && !settings.removedFeeds.includes(asDefault)) {
+    await ctx.stores.guilds.put({ ...settings, removedFeeds: [...settings.removedFeeds, asDefault] });
+    return `Removed the default feed ${shown(asDefault)} for this server. \`/feeds add\` brings it back.`;
+  }
+  throw new UserError(`This server does not follow ${shown(url)}. \`/feeds list\` shows the feeds it follows.`);
+}
+
+async function list(ctx: CommandContext, guildId: string): Promise<{ title: string; text: string }> {
+  const settings = await ctx.stores.guilds.get(guildId);
+  const feeds = effectiveFeeds(settings, ctx.defaultFeeds);
+  const states = await Promise.all(feeds.map((f) => ctx.stores.feeds.get(f)));
+  const now = ctx.now();
+  const added = new Set(settings.addedFeeds);
+  const lines = feeds.map((f, i) => `${added.has(f) ? '➕ ' : ''}${feedLine(f, outletFor(f).name, states[i], now)}`);
+  const failing = states.filter((s) => feedHealth(s) === 'failing').length;
+  const head = `${feeds.length} feed(s) (➕ added by this server), ${failing} failing; ${settings.removedFeeds.length} default feed(s) removed.`;
+  return { title: 'Feeds of this server', text: `${head}\n\n${joinLines(lines, LIMITS.description - head.length - 2, 'more feeds')}` };
+}
+
+export default {
+  data: new SlashCommandBuilder()
+    .setName('feeds')
+    .setDescription('Change the feeds this server follows (admins)')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild)
+    .addSubcommand((s) =>
+      s.setName('add').setDescription('Follow a feed (RSS or Atom)').addStringOption((o) => o.setName('url').setDescription('Feed URL').setRequired(true).setMaxLength(2000)),
+    )
+    .addSubcommand((s) =>
+      s.setName('remove').setDescription('Stop following a feed').addStringOption((o) => o.setName('url').setDescription('Feed URL').setRequired(true).setMaxLength(2000)),
+    )
+    .addSubcommand((s) => s.setName('list').setDescription('The feeds this server follows and their health')),
+  adminOnly: true,
+  // add fetches the URL to check it is a feed, which can take longer than Discord's 3 s.
+  defer: true,
+  async execute(interaction, ctx) {
+    const guildId = requireGuildId(interaction);
+    const sub = interaction.options.getSubcommand(true);
+    if (sub === 'list') {
+      const { title, text } = await list(ctx, guildId);
+      await respond(interaction, { embeds: [infoEmbed(title, text)], ephemeral: true });
+      return;
+    }
+    const text = sub === 'add' ? await add(interaction, ctx, guildId) : sub === 'remove' ? await remove(interaction, ctx, guildId) : null;
+    if (text === null) throw new UserError('Use `/feeds add`, `/feeds remove` or `/feeds list`.');
+    await respond(interaction, { embeds: [infoEmbed('Feeds updated', text)], ephemeral: true });
+  },
+} satisfies Command;

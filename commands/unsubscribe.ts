@@ -1,0 +1,28 @@
+// /unsubscribe channel — stop posting stories to a channel of this server.
+import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { UserError, type Command } from '../src/discord/command.js';
+import { infoEmbed } from '../src/discord/render.js';
+import { requireGuildId, respond } from '../src/discord/respond.js';
+
+export default {
+  data: new SlashCommandBuilder()
+    .setName('unsubscribe')
+    .setDescription('Stop posting stories to a channel (admins)')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild)
+    // Any channel type: a subscribed channel may have been converted since, and must still be removable.
+    .addChannelOption((o) => o.setName('channel').setDescription('The subscribed channel').setRequired(true)),
+  adminOnly: true,
+  async execute(interaction, ctx) {
+    const guildId = requireGuildId(interaction);
+    const channel = interaction.options.getChannel('channel', true);
+    const settings = await ctx.stores.guilds.get(guildId);
+    const kept = settings.subscriptions.filter((s) => s.channelId !== channel.id);
+    if (kept.length === settings.subscriptions.length) throw new UserError(`<#${channel.id}> is not subscribed.`);
+    await ctx.stores.guilds.put({ ...settings, subscriptions: kept });
+    await respond(interaction, {
+      embeds: [infoEmbed('Unsubscribed', `No more stories will be posted to <#${channel.id}>. ${kept.length} subscription(s) left.`)],
+      ephemeral: true,
+    });
+  },
+} satisfies Command;
