@@ -14,7 +14,7 @@ const LARGE = 100_000;
 const PROBES = 2_000;
 const VOCABULARY = 60_000;
 const SURNAMES = 20_000;
-const PLACES = 2_000;
+const PLACES = 10_000;
 const START = Date.parse('2026-02-01T00:00:00Z');
 const HOUR = 3_600_000;
 
@@ -94,7 +94,7 @@ function makeEvent(c: Corpus, r: () => number, time: number): Event {
   const person = `${pick(c.surnames, r)} ${pick(c.surnames, r)}`;
   // Event-specific words: the rare half of the vocabulary, so each event has its own signature.
   const topic = Array.from({ length: 6 }, () => c.words[VOCABULARY / 2 + Math.floor((r() * VOCABULARY) / 2)] ?? 'ka');
-  return { person, place: pick(c.places, r), count: 10 + Math.floor(r() * 5_000), topic, time };
+  return { person, place: pick(c.places, r), count: 10 + Math.floor(r() * 20_000), topic, time };
 }
 
 /** One report about `e`: its signature words and names, embedded in common Zipf-distributed prose. */

@@ -63,7 +63,7 @@ function wordBefore(line: string, end: number): string {
 /** The next word after position `from`, skipping spaces and opening quotes. */
 function nextWord(line: string, from: number): { word: string; first: string } {
   let i = from;
-  while (i < line.length && /[\s"'“‘(\[«]/u.test(line[i] ?? '')) i += 1;
+  while (i < line.length && /[\s"'“‘([«]/u.test(line[i] ?? '')) i += 1;
   const m = /^[\p{L}\p{N}\p{M}]+/u.exec(line.slice(i, i + 40));
   return { word: (m?.[0] ?? '').toLowerCase(), first: line[i] ?? '' };
 }

@@ -141,8 +141,17 @@ interface Exemplar {
 
 interface EntityCount {
   key: string;
+  /** `key` with the entity prefix, as used in the df table and the index (built once, not per lookup). */
+  dfKey: string;
   label: string;
   count: number;
+}
+
+/** One df-table row; `weight` caches idf or rarity (see weight()) as of `at` documents. */
+interface DfRow {
+  n: number;
+  at: number;
+  weight: number;
 }
 
 interface FigureKey {
@@ -158,6 +167,9 @@ interface StoryState {
   // Parallel arrays rather than a Map: 100,000 stories × 40 terms must stay affordable.
   terms: string[];
   weights: number[];
+  /** Cached centroidNorm() and the N it was computed at (-1: never). */
+  norm: number;
+  normAt: number;
   entities: EntityCount[];
   figures: FigureKey[];
   exemplars: Exemplar[];
@@ -171,7 +183,7 @@ interface DocFeatures {
   /** tf × idf, truncated to DOC_TERMS, and its norm. */
   vec: Map<string, number>;
   norm: number;
-  entities: Entity[];
+  entities: Array<Entity & { dfKey: string }>;
   entityKeys: Set<string>;
   /** Sum of the entities' rarity. */
   entityMass: number;
@@ -314,14 +326,8 @@ export class StoryClusterer {
   /** Index key → story ids, newest last. */
   private readonly postings = new Map<string, string[]>();
   private readonly storyOfItem = new Map<string, string>();
-  private readonly df = new Map<string, number>();
+  private readonly df = new Map<string, DfRow>();
   private docs = 0;
-  /**
-   * idf and rarity of the keys touched by one assign(): df is fixed while a report is scored, and the
-   * same centroid terms recur across the ~20 candidates. Cleared whenever df changes.
-   */
-  private readonly idfMemo = new Map<string, number>();
-  private readonly rarityMemo = new Map<string, number>();
   /** Latest report time seen: the reference for snapshot() when no `now` is given. */
   private latest = 0;
 
@@ -402,7 +408,7 @@ export class StoryClusterer {
     return {
       version: 1,
       docs: this.docs,
-      df: [...this.df],
+      df: [...this.df].map(([key, row]) => [key, row.n]),
       stories: kept.map((s) => ({
         id: s.id,
         firstSeen: new Date(s.firstSeen).toISOString(),
@@ -420,7 +426,7 @@ export class StoryClusterer {
   static restore(snapshot: ClustererSnapshot, options?: ClusterOptions): StoryClusterer {
     const c = new StoryClusterer(options);
     c.docs = snapshot.docs;
-    for (const [term, n] of snapshot.df) c.df.set(term, n);
+    for (const [key, n] of snapshot.df) c.df.set(key, { n, at: -1, weight: 0 });
     const ordered = [...snapshot.stories].sort((a, b) => Date.parse(a.lastSeen) - Date.parse(b.lastSeen));
     for (const s of ordered) {
       const story: StoryState = {
@@ -430,7 +436,9 @@ export class StoryClusterer {
         itemIds: [...s.itemIds],
         terms: s.terms.map(([t]) => t),
         weights: s.terms.map(([, w]) => w),
-        entities: s.entities.map(([key, label, count]) => ({ key, label, count })),
+        norm: 0,
+        normAt: -1,
+        entities: s.entities.map(([key, label, count]) => ({ key, dfKey: ENTITY + key, label, count })),
         figures: s.figures.map(([metric, value]) => ({ metric, value })),
         exemplars: s.exemplars.map((e) => ({ title: [...e.title], sig: [...e.sig] })),
         keys: [],
@@ -445,27 +453,24 @@ export class StoryClusterer {
 
   // ---- features and df ------------------------------------------------------------------------
 
-  private idf(key: string): number {
-    let v = this.idfMemo.get(key);
-    if (v === undefined) {
-      v = Math.log((this.docs + 1) / ((this.df.get(key) ?? 0) + 1)) + 1;
-      this.idfMemo.set(key, v);
-    }
-    return v;
-  }
-
   /**
-   * How telling a shared entity is: ~0 for a name in nearly every report ("Cambodia"), high for a rare
-   * one ("Huione Group"). The +10 prior keeps it meaningful while only a handful of reports are known,
-   * where the plain idf of anything shared is ~1 for everything.
+   * idf of a term, ln((N+1)/(df+1)) + 1; or, for an entity key, its rarity: ~0 for a name in nearly
+   * every report ("Cambodia"), high for a rare one ("Huione Group"). Rarity uses a +10 prior so it stays
+   * meaningful while only a handful of reports are known (plain idf of anything shared is then ~1).
+   * Cached on the df row until N changes: one scoring round asks for the same keys many times.
    */
-  private rarity(entityKey: string): number {
-    let v = this.rarityMemo.get(entityKey);
-    if (v === undefined) {
-      v = Math.max(0, Math.log((this.docs + 10) / Math.max(1, this.df.get(ENTITY + entityKey) ?? 0)));
-      this.rarityMemo.set(entityKey, v);
+  private weight(key: string): number {
+    const row = this.df.get(key);
+    const n = row?.n ?? 0;
+    if (row !== undefined && row.at === this.docs) return row.weight;
+    const w = key.startsWith(ENTITY)
+      ? Math.max(0, Math.log((this.docs + 10) / Math.max(1, n)))
+      : Math.log((this.docs + 1) / (n + 1)) + 1;
+    if (row !== undefined) {
+      row.weight = w;
+      row.at = this.docs;
     }
-    return v;
+    return w;
   }
 
   private features(doc: StoryCandidateDoc): DocFeatures {
@@ -475,17 +480,15 @@ export class StoryClusterer {
     for (const t of titleTokens) counts.set(t, (counts.get(t) ?? 0) + 2);
     const tf = new Map<string, number>();
     for (const [t, c] of counts) tf.set(t, 1 + Math.log(c));
-    const entities = extractEntities(doc.title, doc.text);
+    const entities = extractEntities(doc.title, doc.text).map((e) => ({ ...e, dfKey: ENTITY + e.key }));
 
     // Count this document before weighting it, so its own rare terms get a defined idf.
     this.docs++;
-    for (const t of tf.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
-    for (const e of entities) this.df.set(ENTITY + e.key, (this.df.get(ENTITY + e.key) ?? 0) + 1);
+    for (const t of tf.keys()) this.countDf(t);
+    for (const e of entities) this.countDf(e.dfKey);
     if (this.df.size > this.maxDfTerms) this.shrinkDf();
-    this.idfMemo.clear();
-    this.rarityMemo.clear();
 
-    const weighted = [...tf].map(([t, w]) => [t, w * this.idf(t)] as [string, number]);
+    const weighted = [...tf].map(([t, w]) => [t, w * this.weight(t)] as [string, number]);
     weighted.sort((a, b) => b[1] - a[1]);
     weighted.length = Math.min(weighted.length, DOC_TERMS);
     const vec = new Map(weighted);
@@ -493,7 +496,7 @@ export class StoryClusterer {
     for (const w of vec.values()) sq += w * w;
 
     const termKeys = weighted.slice(0, INDEX_TERMS).map(([t]) => t);
-    const entityKeys = topBy(entities, (e) => this.rarity(e.key), INDEX_ENTITIES).map((e) => ENTITY + e.key);
+    const entityKeys = topBy(entities, (e) => this.weight(e.dfKey), INDEX_ENTITIES).map((e) => e.dfKey);
 
     const titleSet = new Set(titleTokens);
     const figures: FigureKey[] = [];
@@ -509,7 +512,7 @@ export class StoryClusterer {
       norm: Math.sqrt(sq),
       entities,
       entityKeys: new Set(entities.map((e) => e.key)),
-      entityMass: entities.reduce((sum, e) => sum + this.rarity(e.key), 0),
+      entityMass: entities.reduce((sum, e) => sum + this.weight(e.dfKey), 0),
       figures,
       exemplar: { title: [...titleSet].sort(), sig: minhash([...titleTokens, ...textTokens]) },
       titleSet,
@@ -517,11 +520,20 @@ export class StoryClusterer {
     };
   }
 
+  private countDf(key: string): void {
+    const row = this.df.get(key);
+    if (row === undefined) this.df.set(key, { n: 1, at: -1, weight: 0 });
+    else {
+      row.n++;
+      row.at = -1;
+    }
+  }
+
   /** Keeps the df table bounded: forget the rarest terms first (mostly typos, numbers, one-off names). */
   private shrinkDf(): void {
     const target = Math.floor(this.maxDfTerms * 0.75);
     for (let floor = 1; this.df.size > target; floor++) {
-      for (const [t, n] of this.df) if (n <= floor) this.df.delete(t);
+      for (const [t, row] of this.df) if (row.n <= floor) this.df.delete(t);
     }
   }
 
@@ -570,17 +582,15 @@ export class StoryClusterer {
       }
     }
 
-    // Cosine between the report and the centroid, idf applied now.
+    // Cosine between the report and the centroid, idf applied now (only shared terms need it).
     let dot = 0;
-    let centroidSq = 0;
     for (let i = 0; i < story.terms.length; i++) {
       const t = story.terms[i] ?? '';
-      const w = (story.weights[i] ?? 0) * this.idf(t);
-      centroidSq += w * w;
       const v = f.vec.get(t);
-      if (v !== undefined) dot += v * w;
+      if (v !== undefined) dot += v * (story.weights[i] ?? 0) * this.weight(t);
     }
-    const cos = f.norm === 0 || centroidSq === 0 ? 0 : dot / (f.norm * Math.sqrt(centroidSq));
+    const norm = this.centroidNorm(story);
+    const cos = f.norm === 0 || norm === 0 ? 0 : dot / (f.norm * norm);
     if (cos >= 0.8) return { story, score: 1, gap, copy: `near-identical text (cosine ${cos.toFixed(2)})` };
 
     // Shared entities, weighted by rarity; the overlap is taken on the smaller side so a short report
@@ -590,7 +600,7 @@ export class StoryClusterer {
     let storyMass = 0;
     const sharedEntities: EntityCount[] = [];
     for (const e of story.entities) {
-      const r = this.rarity(e.key);
+      const r = this.weight(e.dfKey);
       storyMass += r;
       if (f.entityKeys.has(e.key)) {
         shared += r;
@@ -598,12 +608,13 @@ export class StoryClusterer {
       }
     }
     const smaller = Math.min(f.entityMass, storyMass);
-    const entityScore = smaller === 0 ? 0 : (shared / smaller) * Math.min(1, shared / 4);
+    const entityScore = smaller === 0 ? 0 : (shared / smaller) * Math.min(1, shared / 5);
 
     // Figures: a shared count is strong evidence; the same kind of event count with a clearly different
     // value is evidence of a different event (two repatriation flights read alike, their head counts do not).
     const sharedFigures: FigureKey[] = [];
     let conflicts = 0;
+    let exact = false;
     for (const fig of f.figures) {
       let sameMetric = false;
       let near = false;
@@ -612,16 +623,36 @@ export class StoryClusterer {
         if (s.metric !== fig.metric) continue;
         sameMetric = true;
         const d = relativeGap(s.value, fig.value);
+        if (d === 0) exact = true;
         if (d <= AGREE) agrees = true;
         if (d <= CONTRADICT) near = true;
       }
       if (agrees) sharedFigures.push(fig);
       else if (sameMetric && !near && EVENT_METRICS.has(fig.metric)) conflicts++;
     }
+    // The very same count ("312") is strong evidence; a merely close one ("about 300") much less so.
+    const figureBonus = exact ? 0.15 : sharedFigures.length > 0 ? 0.05 : 0;
 
     const timeFactor = 1 - 0.3 * (gap / this.windowMs);
-    const raw = 0.6 * cos + 0.4 * entityScore + (sharedFigures.length > 0 ? 0.15 : 0) - (conflicts > 0 ? 0.2 : 0);
+    const raw = 0.6 * cos + 0.4 * entityScore + figureBonus - (conflicts > 0 ? 0.2 : 0);
     return { story, score: Math.max(0, raw) * timeFactor, gap, cos, sharedEntities, sharedFigures, conflicts };
+  }
+
+  /**
+   * The centroid's idf-weighted norm, recomputed once N has grown by 1% since: a norm over 40 terms
+   * drifts slowly, and refreshing it for every candidate of every report would dominate the cost.
+   */
+  private centroidNorm(story: StoryState): number {
+    if (this.docs - story.normAt > Math.max(1, this.docs * 0.01) || story.normAt < 0) {
+      let sq = 0;
+      for (let i = 0; i < story.terms.length; i++) {
+        const w = (story.weights[i] ?? 0) * this.weight(story.terms[i] ?? '');
+        sq += w * w;
+      }
+      story.norm = Math.sqrt(sq);
+      story.normAt = this.docs;
+    }
+    return story.norm;
   }
 
   // ---- updates --------------------------------------------------------------------------------
@@ -637,6 +668,8 @@ export class StoryClusterer {
       itemIds: [],
       terms: [],
       weights: [],
+      norm: 0,
+      normAt: -1,
       entities: [],
       figures: [],
       exemplars: [],
@@ -660,17 +693,18 @@ export class StoryClusterer {
     const sum = new Map<string, number>();
     story.terms.forEach((t, i) => sum.set(t, story.weights[i] ?? 0));
     for (const [t, w] of f.tf) sum.set(t, (sum.get(t) ?? 0) + w / tfNorm);
-    const kept = topBy([...sum], ([t, w]) => w * this.idf(t), CENTROID_TERMS);
+    const kept = topBy([...sum], ([t, w]) => w * this.weight(t), CENTROID_TERMS);
     story.terms = kept.map(([t]) => t);
     story.weights = kept.map(([, w]) => w);
+    story.normAt = -1;
 
     for (const e of f.entities) {
       const existing = story.entities.find((x) => x.key === e.key);
       if (existing !== undefined) existing.count++;
-      else story.entities.push({ key: e.key, label: e.label, count: 1 });
+      else story.entities.push({ key: e.key, dfKey: e.dfKey, label: e.label, count: 1 });
     }
     if (story.entities.length > MAX_ENTITIES) {
-      story.entities = topBy(story.entities, (e) => e.count * this.rarity(e.key), MAX_ENTITIES);
+      story.entities = topBy(story.entities, (e) => e.count * this.weight(e.dfKey), MAX_ENTITIES);
     }
     for (const fig of f.figures) {
       if (!story.figures.some((x) => x.metric === fig.metric && x.value === fig.value)) story.figures.push(fig);
