@@ -78,7 +78,11 @@ export default {
       const feedHost = hostOf(f);
       return host && feedHost && sameSite(host, feedHost) ? [feedLine(f, outletFor(f).name, states[i], now)] : [];
     });
-    const troubled = feeds.flatMap((f, i) => (feedHealth(states[i]) === 'ok' ? [] : [feedLine(f, outletFor(f).name, states[i], now)]));
+    // Failing feeds first: they are the likelier reason an article was missed than ones not polled yet.
+    const troubled = [
+      ...feeds.flatMap((f, i) => (feedHealth(states[i]) === 'failing' ? [feedLine(f, outletFor(f).name, states[i], now)] : [])),
+      ...feeds.flatMap((f, i) => (feedHealth(states[i]) === 'not_polled' ? [feedLine(f, outletFor(f).name, states[i], now)] : [])),
+    ];
     const fields: APIEmbedField[] = [
       {
         name: `This server's feeds on ${escapeText(host ?? 'that site')}`,

@@ -4,6 +4,7 @@ import { createRelevanceScorer } from './core/relevance.js';
 import type { Config } from './config.js';
 import { DEFAULT_USER_AGENT, fetchSource, type FetchOptions } from './feeds/fetch.js';
 import { DEFAULT_FEEDS } from './feeds/sources.js';
+import { createAddressGuard } from './feeds/ssrf.js';
 import type { Logger } from './log.js';
 import { Editorial } from './pipeline/editorial.js';
 import type { CycleDeps, Fetcher } from './pipeline/poll-cycle.js';
@@ -37,8 +38,10 @@ export async function feedsToPoll(stores: Stores, defaults: string[]): Promise<s
   return [...new Set([...defaults, ...guilds.flatMap((g) => effectiveFeeds(g, defaults))])];
 }
 
+/** Every fetch (redirects included) goes through the SSRF guard unless ALLOW_PRIVATE_FEEDS is set. */
 export function fetchOptionsFor(config: Config): Omit<FetchOptions, 'validators'> {
-  return { totalTimeoutMs: config.fetchTimeoutMs, userAgent: DEFAULT_USER_AGENT };
+  const guard = createAddressGuard({ allowPrivate: config.allowPrivateFeeds });
+  return { totalTimeoutMs: config.fetchTimeoutMs, userAgent: DEFAULT_USER_AGENT, ...(guard ? { checkAddress: guard } : {}) };
 }
 
 export async function buildCore(

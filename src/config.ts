@@ -53,6 +53,7 @@ const schema = z.object({
   FETCH_TIMEOUT_MS: int(1000, 300_000).default(30_000),
   FETCH_CONCURRENCY: int(1, 256).default(16),
   SHARD_COUNT: int(1, 1024).optional(),
+  SHARD_SPAWN_DELAY_MS: int(0, 60_000).default(5500),
   ALLOW_PRIVATE_FEEDS: bool.default(false),
 });
 
@@ -75,6 +76,7 @@ export interface Config {
   fetchTimeoutMs: number;
   fetchConcurrency: number;
   shardCount: number | null;
+  shardSpawnDelayMs: number;
   allowPrivateFeeds: boolean;
 }
 
@@ -108,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fetchTimeoutMs: c.FETCH_TIMEOUT_MS,
     fetchConcurrency: c.FETCH_CONCURRENCY,
     shardCount: c.SHARD_COUNT ?? null,
+    shardSpawnDelayMs: c.SHARD_SPAWN_DELAY_MS,
     allowPrivateFeeds: c.ALLOW_PRIVATE_FEEDS,
   };
 }

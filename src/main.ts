@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
-import { Events, type Client, type ClientOptions } from 'discord.js';
+import { fileURLToPath } from 'node:url';
+import { Events, ShardingManager, type Client, type ClientOptions } from 'discord.js';
 import { buildCore, feedsToPoll, type Core } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -207,13 +208,48 @@ export async function checkFeedUrl(url: string, fetcher: Fetcher, core: Core): P
   }
 }
 
-/** `compound-watch run`: runs until SIGINT/SIGTERM. */
-export async function runBot(opts: { config: Config; logger: Logger }): Promise<number> {
-  const bot = await startBot(opts.config, opts.logger);
-  await new Promise<void>((resolve) => {
+const BIN = fileURLToPath(new URL('../bin/compound-watch.mjs', import.meta.url));
+
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+}
+
+/**
+ * With SHARD_COUNT set (and a token), this process becomes a ShardingManager that runs one bot process per
+ * shard; each shard process answers its own servers' interactions, and one of them at a time (the lease
+ * holder) polls and posts for all. Without it, the bot runs in this process.
+ */
+async function runShardManager(config: Config, logger: Logger): Promise<number> {
+  const manager = new ShardingManager(BIN, {
+    totalShards: config.shardCount ?? 1,
+    token: config.discordToken ?? '',
+    shardArgs: ['run'],
+    mode: 'process',
+    respawn: true,
+  });
+  manager.on('shardCreate', (shard) => {
+    logger.info('shard started', { shard: shard.id, of: manager.totalShards });
+    shard.on('death', () => logger.warn('shard process exited', { shard: shard.id }));
+  });
+  const stopped = untilSignal();
+  await manager.spawn({ amount: manager.totalShards, delay: config.shardSpawnDelayMs, timeout: 60_000 });
+  await stopped;
+  logger.info('shutting down shards');
+  manager.respawn = false;
+  for (const shard of manager.shards.values()) shard.kill();
+  return 0;
+}
+
+/** `compound-watch run`: runs until SIGINT/SIGTERM. */
+export async function runBot(opts: { config: Config; logger: Logger }): Promise<number> {
+  if (opts.config.shardCount !== null && opts.config.discordToken && !process.env['SHARDING_MANAGER']) {
+    return runShardManager(opts.config, opts.logger);
+  }
+  const bot = await startBot(opts.config, opts.logger);
+  await untilSignal();
   opts.logger.info('shutting down');
   await bot.stop();
   return 0;

@@ -215,9 +215,16 @@ export function feedHealthText(state: FeedState | undefined, now: Date): string 
 
 /** A feed as "**Outlet** — health" with its URL in code style underneath (a URL is not feed text we link blindly). */
 export function feedLine(source: string, outletName: string, state: FeedState | undefined, now: Date): string {
-  const url = safeUrl(source) ?? source;
-  // Code spans cannot be escaped from inside, so a stray backtick (only possible in a non-URL source) is dropped.
-  return `**${escapeText(truncate(outletName, 80))}** — ${feedHealthText(state, now)}\n\u2003\`${neutraliseMentions(truncate(url.replace(/`/gu, ''), 180))}\``;
+  let url = safeUrl(source) ?? source;
+  try {
+    // Search feeds carry their query percent-encoded; decoded, a Thai or Chinese query is readable.
+    url = decodeURI(url);
+  } catch {
+    // A malformed escape: show the URL as it is.
+  }
+  // Code spans cannot be escaped from inside: backticks and control characters (a decoded %0A) are dropped.
+  const shown = url.replace(/[`\p{Cc}]/gu, '');
+  return `**${escapeText(truncate(outletName, 80))}** — ${feedHealthText(state, now)}\n\u2003\`${neutraliseMentions(truncate(shown, 180))}\``;
 }
 
 // ------------------------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ const FIGURES: SourcedFigure[] = [
   fig({ metric: 'people_held', value: 150_000, qualifier: 'more_than', outlet: 'The Diplomat', link: 'https://thediplomat.com/2026/01/x/', itemId: 'd1', date: '2026-01-05T06:00:00.000Z', quote: 'more than 150,000' }),
   fig({ metric: 'people_held', value: 80_000, qualifier: 'about', outlet: 'CamboJA News', outletKind: 'local_media', link: 'https://cambojanews.com/x/', itemId: 'c1', date: '2025-11-01T06:00:00.000Z', quote: 'some 80,000' }),
   fig({ metric: 'compounds', value: 10, qualifier: 'at_least', unit: 'compounds', outlet: 'Amnesty International', outletKind: 'ngo', link: AMNESTY_LINK, itemId: 'a1', label: 'scam compounds still operating', date: '2026-01-12T06:00:00.000Z', quote: 'at least 10 compounds' }),
-  fig({ metric: 'scam_revenue', value: 12_500_000_000, qualifier: 'more_than', unit: 'usd', label: 'scam revenue a year', quote: 'more than $12.5bn annually' }),
+  fig({ metric: 'scam_revenue', value: 12_500_000_000, qualifier: 'more_than', unit: 'usd', outlet: 'The Guardian', label: 'scam revenue a year', quote: 'more than $12.5bn annually' }),
 ];
 
 function report(itemId: string, feed: string, outlet: string, outletKind: Story['reports'][number]['outletKind'], title: string, link: string, at: string) {
@@ -132,6 +132,14 @@ async function seed(stores: Stores): Promise<void> {
     seenAt: '2026-01-14T05:10:00.000Z',
   });
   await stores.items.put({
+    item: { ...item('g1', GUARDIAN_FEED, 'The Guardian', 'Exodus from Cambodia’s scam compounds', GUARDIAN_LINK), outletKind: 'international_media' },
+    relevance: { relevant: true, score: 0.88, reasons: ['scam compound terms in the title'] },
+    storyId: 'exodus',
+    summary: 'Workers fled.',
+    figures: [],
+    seenAt: '2026-01-14T06:10:00.000Z',
+  });
+  await stores.items.put({
     item: item('kt9', KHMER_TIMES_FEED, 'Khmer Times', 'Angkor tourism record', OFFTOPIC_LINK),
     relevance: { relevant: false, score: 0.04, reasons: ['Cambodia without the scam industry'] },
     storyId: null,
@@ -169,7 +177,6 @@ beforeAll(async () => {
   });
   stores = bot.core.stores;
   await seed(stores);
-  if (process.env['E2E_LOG']) console.log('DBG', JSON.stringify((await stores.stories.get('exodus'))?.figures));
 });
 
 afterAll(async () => {

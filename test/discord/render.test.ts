@@ -4,6 +4,7 @@ import type { SourcedFigure, Story } from '../../src/core/types.js';
 import {
   enforceEmbedLimits,
   escapeText,
+  feedLine,
   figureLine,
   fitEmbeds,
   joinLines,
@@ -206,5 +207,19 @@ describe('enforceEmbedLimits', () => {
     const embeds = Array.from({ length: 12 }, () => ({ description: 'x'.repeat(2500) }));
     const out = fitEmbeds(embeds);
     expect(out.length).toBe(2);
+  });
+});
+
+describe('feedLine', () => {
+  it('shows a search feed’s query decoded, with health, and nothing that could break the code span', () => {
+    const state = {
+      source: 'x', title: null, etag: null, lastModified: null, lastAttempt: '2026-01-15T11:00:00.000Z', lastSuccess: null,
+      consecutiveFailures: 2, lastError: 'HTTP 500 @everyone', nextDue: null, primed: false, failureNoticeSent: false,
+    };
+    const line = feedLine('https://news.google.com/rss/search?q=%E0%B8%81%E0%B8%B1%E0%B8%A1&x=%60%0A', 'Google News', state, NOW);
+    expect(line).toContain('https://news.google.com/rss/search?q=กัม&x=');
+    expect(line).toContain('failing: 2 failure(s) in a row, last error: HTTP 500 @\u200beveryone; never succeeded');
+    expect(line.split('\n')).toHaveLength(2);
+    expect(feedLine('https://a.example/feed', 'A', undefined, NOW)).toContain('not polled yet');
   });
 });

@@ -77,7 +77,7 @@ afterAll(async () => {
 });
 
 async function core(dir: string): Promise<Core> {
-  const config = loadConfig({ DATA_DIR: dir, FETCH_TIMEOUT_MS: '1500', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATA_DIR: dir, FETCH_TIMEOUT_MS: '1500', LOG_LEVEL: 'silent', ALLOW_PRIVATE_FEEDS: 'true' });
   return buildCore(config, silentLogger);
 }
 
@@ -142,6 +142,17 @@ describe('poll cycle', () => {
     const result = await runPollCycle(c.cycleDeps, [server.url('/latin1-wrong-header')]);
     expect(result.feeds[0]?.status).toBe('ok');
     expect(result.feeds[0]?.records[0]?.item.title).toBe('Embassy registers Indonesians — “freed” from compounds in Cambodia');
+    await c.stores.close();
+  });
+
+  it('refuses private addresses unless ALLOW_PRIVATE_FEEDS is set', async () => {
+    const config = loadConfig({ DATA_DIR: path.join(tmp, 'e'), LOG_LEVEL: 'silent' });
+    const c = await buildCore(config, silentLogger);
+    const before = server.count('/good.xml');
+    const result = await runPollCycle(c.cycleDeps, [server.url('/good.xml')]);
+    expect(result.feeds[0]?.status).toBe('error');
+    expect(result.feeds[0]?.error).toMatch(/127\.0\.0\.1.*loopback/u);
+    expect(server.count('/good.xml')).toBe(before);
     await c.stores.close();
   });
 
