@@ -49,7 +49,7 @@ export async function buildCore(
   logger: Logger,
   options: { memory?: boolean; fetch?: Fetcher; now?: () => Date } = {},
 ): Promise<Core> {
-  const stores = await openStores({ storeUrl: config.storeUrl, dataDir: config.dataDir, memory: options.memory ?? false });
+  const stores = await openStores({ storeUrl: config.storeUrl, dataDir: config.dataDir, memory: options.memory ?? false, logger });
   const relevance = createRelevanceScorer(cambodiaScamCompounds, { includeAdjacent: config.includeAdjacent });
   const editorial = await Editorial.load(stores, relevance, config.storyWindowDays);
   const cycleDeps: CycleDeps = {

@@ -21,8 +21,8 @@
 //
 // Document frequencies are learned incrementally from everything assigned (idf = ln((N+1)/(df+1)) + 1),
 // so the clusterer needs no training corpus; the table is bounded by dropping the rarest terms.
-// Story centroids are kept without idf (sums of length-normalised tf vectors) and idf is applied when
-// comparing, so centroids never go stale as df changes.
+// Story centroids are sums of unit TF-IDF vectors with the idf of each report's arrival: re-weighting
+// every candidate's centroid on every report would cost more than the rest of the scoring together.
 import { extractEntities, type Entity } from './entities.js';
 import { shortHash } from './hash.js';
 import { termCounts, tokenize } from './tfidf.js';
@@ -166,10 +166,10 @@ interface StoryState {
   itemIds: string[];
   // Parallel arrays rather than a Map: 100,000 stories × 40 terms must stay affordable.
   terms: string[];
+  /** Sum of the reports' unit TF-IDF vectors (idf as of each report's arrival), top CENTROID_TERMS. */
   weights: number[];
-  /** Cached centroidNorm() and the N it was computed at (-1: never). */
+  /** Euclidean norm of `weights`. */
   norm: number;
-  normAt: number;
   entities: EntityCount[];
   figures: FigureKey[];
   exemplars: Exemplar[];
@@ -178,8 +178,6 @@ interface StoryState {
 
 interface DocFeatures {
   time: number;
-  /** Sublinear tf per term (title counted twice). */
-  tf: Map<string, number>;
   /** tf × idf, truncated to DOC_TERMS, and its norm. */
   vec: Map<string, number>;
   norm: number;
@@ -436,8 +434,7 @@ export class StoryClusterer {
         itemIds: [...s.itemIds],
         terms: s.terms.map(([t]) => t),
         weights: s.terms.map(([, w]) => w),
-        norm: 0,
-        normAt: -1,
+        norm: Math.hypot(...s.terms.map(([, w]) => w)),
         entities: s.entities.map(([key, label, count]) => ({ key, dfKey: ENTITY + key, label, count })),
         figures: s.figures.map(([metric, value]) => ({ metric, value })),
         exemplars: s.exemplars.map((e) => ({ title: [...e.title], sig: [...e.sig] })),
@@ -507,7 +504,6 @@ export class StoryClusterer {
 
     return {
       time: docTime(doc, this.latest),
-      tf,
       vec,
       norm: Math.sqrt(sq),
       entities,
@@ -582,15 +578,13 @@ export class StoryClusterer {
       }
     }
 
-    // Cosine between the report and the centroid, idf applied now (only shared terms need it).
+    // Cosine between the report and the story centroid.
     let dot = 0;
     for (let i = 0; i < story.terms.length; i++) {
-      const t = story.terms[i] ?? '';
-      const v = f.vec.get(t);
-      if (v !== undefined) dot += v * (story.weights[i] ?? 0) * this.weight(t);
+      const v = f.vec.get(story.terms[i] ?? '');
+      if (v !== undefined) dot += v * (story.weights[i] ?? 0);
     }
-    const norm = this.centroidNorm(story);
-    const cos = f.norm === 0 || norm === 0 ? 0 : dot / (f.norm * norm);
+    const cos = f.norm === 0 || story.norm === 0 ? 0 : dot / (f.norm * story.norm);
     if (cos >= 0.8) return { story, score: 1, gap, copy: `near-identical text (cosine ${cos.toFixed(2)})` };
 
     // Shared entities, weighted by rarity; the overlap is taken on the smaller side so a short report
@@ -638,23 +632,6 @@ export class StoryClusterer {
     return { story, score: Math.max(0, raw) * timeFactor, gap, cos, sharedEntities, sharedFigures, conflicts };
   }
 
-  /**
-   * The centroid's idf-weighted norm, recomputed once N has grown by 1% since: a norm over 40 terms
-   * drifts slowly, and refreshing it for every candidate of every report would dominate the cost.
-   */
-  private centroidNorm(story: StoryState): number {
-    if (this.docs - story.normAt > Math.max(1, this.docs * 0.01) || story.normAt < 0) {
-      let sq = 0;
-      for (let i = 0; i < story.terms.length; i++) {
-        const w = (story.weights[i] ?? 0) * this.weight(story.terms[i] ?? '');
-        sq += w * w;
-      }
-      story.norm = Math.sqrt(sq);
-      story.normAt = this.docs;
-    }
-    return story.norm;
-  }
-
   // ---- updates --------------------------------------------------------------------------------
 
   private newStory(itemId: string, f: DocFeatures): StoryState {
@@ -669,7 +646,6 @@ export class StoryClusterer {
       terms: [],
       weights: [],
       norm: 0,
-      normAt: -1,
       entities: [],
       figures: [],
       exemplars: [],
@@ -686,17 +662,17 @@ export class StoryClusterer {
     if (story.itemIds.length < MAX_ITEM_IDS) story.itemIds.push(itemId);
     this.storyOfItem.set(itemId, story.id);
 
-    // Centroid: add the report's length-normalised tf vector, keep the terms that weigh most with idf.
-    let tfNorm = 0;
-    for (const w of f.tf.values()) tfNorm += w * w;
-    tfNorm = Math.sqrt(tfNorm) || 1;
+    // Centroid: add the report's unit TF-IDF vector and keep the heaviest terms. Weights keep the idf of
+    // when each report arrived: re-weighting 40 terms of every candidate on every report would cost
+    // more than all the rest of the scoring, and idf moves slowly once a few hundred reports are known.
     const sum = new Map<string, number>();
     story.terms.forEach((t, i) => sum.set(t, story.weights[i] ?? 0));
-    for (const [t, w] of f.tf) sum.set(t, (sum.get(t) ?? 0) + w / tfNorm);
-    const kept = topBy([...sum], ([t, w]) => w * this.weight(t), CENTROID_TERMS);
+    const unit = f.norm || 1;
+    for (const [t, w] of f.vec) sum.set(t, (sum.get(t) ?? 0) + w / unit);
+    const kept = topBy([...sum], ([, w]) => w, CENTROID_TERMS);
     story.terms = kept.map(([t]) => t);
     story.weights = kept.map(([, w]) => w);
-    story.normAt = -1;
+    story.norm = Math.hypot(...story.weights);
 
     for (const e of f.entities) {
       const existing = story.entities.find((x) => x.key === e.key);

@@ -54,8 +54,12 @@ export function safeUrl(url: string | null | undefined): string | null {
     return null;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  // Parentheses would end a masked link early; percent-encoding them is the same URL to the server.
-  return parsed.href.replace(/\(/gu, '%28').replace(/\)/gu, '%29');
+  // Credentials never belong in a shared link; without them every "@" left is in the path or query.
+  parsed.username = '';
+  parsed.password = '';
+  // Parentheses would end a masked link early and "@everyone" in a path must not read as a mention;
+  // percent-encoded, they are the same URL to the server.
+  return parsed.href.replace(/\(/gu, '%28').replace(/\)/gu, '%29').replace(/@/gu, '%40');
 }
 
 /** A masked link when the URL is safe, otherwise just the text. `text` must already be escaped. */

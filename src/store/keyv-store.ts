@@ -9,6 +9,7 @@ import KeyvSqlite from '@keyv/sqlite';
 import KeyvRedis from '@keyv/redis';
 import KeyvPostgres from '@keyv/postgres';
 import { shortHash } from '../core/hash.js';
+import type { Logger } from '../log.js';
 import type { Metric, SourcedFigure, Story } from '../core/types.js';
 import type {
   FeedState,
@@ -67,11 +68,13 @@ export interface OpenStoreOptions {
   memory?: boolean;
   /** Key namespace; tests use a fresh one per run to stay isolated on a shared server. */
   namespace?: string;
+  /** Connection trouble (a store restarting, a write failing) is logged here. */
+  logger?: Logger;
 }
 
 export async function openStores(options: OpenStoreOptions): Promise<Stores> {
   const backend = await openBackend(options);
-  return createStores(backend);
+  return createStores(backend, options.logger);
 }
 
 async function openBackend(options: OpenStoreOptions): Promise<Backend> {
@@ -96,6 +99,18 @@ async function openBackend(options: OpenStoreOptions): Promise<Backend> {
   if (scheme === 'redis' || scheme === 'rediss') {
     const adapter = new KeyvRedis(url);
     const keyv = new Keyv({ store: adapter, namespace, useKeyPrefix: false });
+    // node-redis reconnects by itself and queues commands meanwhile; say so in the logs, once per outage.
+    let down = false;
+    adapter.client.on('error', (err: unknown) => {
+      if (down) return;
+      down = true;
+      options.logger?.error('store connection lost (redis); reconnecting, commands are queued', { err });
+    });
+    adapter.client.on('ready', () => {
+      if (!down) return;
+      down = false;
+      options.logger?.warn('store connection restored (redis)');
+    });
     await adapter.client.connect().catch((err: unknown) => {
       // connect() rejects when already connecting/connected; only a real failure matters.
       if (!adapter.client.isOpen) throw err;
@@ -177,12 +192,13 @@ function redisLease(adapter: KeyvRedis<unknown>, namespace: string): LeaseStore 
   };
 }
 
-export function createStores(backend: Backend): Stores {
+export function createStores(backend: Backend, logger?: Logger): Stores {
   const { keyv } = backend;
   const locks = new KeyLocks();
   let lastError: unknown = null;
   keyv.on('error', (err: unknown) => {
     lastError = err;
+    logger?.warn('store error', { backend: backend.name, err });
   });
 
   const get = async <T>(key: string): Promise<T | undefined> => {

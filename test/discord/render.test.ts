@@ -1,6 +1,8 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import type { SourcedFigure, Story } from '../../src/core/types.js';
+import { UserError } from '../../src/discord/command.js';
+import { requireGuildId, respond } from '../../src/discord/respond.js';
 import {
   enforceEmbedLimits,
   escapeText,
@@ -86,6 +88,7 @@ describe('text safety', () => {
     expect(safeUrl('data:text/html,hi')).toBeNull();
     expect(safeUrl('not a url')).toBeNull();
     expect(safeUrl(null)).toBeNull();
+    expect(safeUrl('https://user:pw@example.com/@everyone')).toBe('https://example.com/%40everyone');
   });
 
   it('drops unsafe links from stories and figure lines but keeps the text', () => {
@@ -221,5 +224,37 @@ describe('feedLine', () => {
     expect(line).toContain('failing: 2 failure(s) in a row, last error: HTTP 500 @\u200beveryone; never succeeded');
     expect(line.split('\n')).toHaveLength(2);
     expect(feedLine('https://a.example/feed', 'A', undefined, NOW)).toContain('not polled yet');
+  });
+});
+
+describe('respond', () => {
+  /** A recording stand-in for the two reply paths of an interaction. */
+  function recorder(deferred: boolean) {
+    const calls: Array<{ via: 'reply' | 'editReply'; body: Record<string, unknown> }> = [];
+    const interaction = {
+      deferred,
+      replied: false,
+      reply: async (body: unknown) => void calls.push({ via: 'reply', body: body as Record<string, unknown> }),
+      editReply: async (body: unknown) => void calls.push({ via: 'editReply', body: body as Record<string, unknown> }),
+    };
+    return { interaction: interaction as unknown as Parameters<typeof respond>[0], calls };
+  }
+
+  it('replies (ephemeral when asked) before a defer, edits the deferred reply after one, never parsing mentions', async () => {
+    const fresh = recorder(false);
+    await respond(fresh.interaction, { content: 'x'.repeat(3000), ephemeral: true });
+    expect(fresh.calls[0]?.via).toBe('reply');
+    expect(fresh.calls[0]?.body).toMatchObject({ flags: 64, allowedMentions: { parse: [] } });
+    expect(String(fresh.calls[0]?.body['content']).length).toBeLessThanOrEqual(LIMITS.content);
+
+    const deferred = recorder(true);
+    await respond(deferred.interaction, { embeds: [{ title: 't' }], ephemeral: true });
+    expect(deferred.calls[0]?.via).toBe('editReply');
+    expect(deferred.calls[0]?.body).toEqual({ allowedMentions: { parse: [] }, embeds: [{ title: 't' }] });
+  });
+
+  it('refuses commands used outside a server', () => {
+    expect(() => requireGuildId({ guildId: null })).toThrow(UserError);
+    expect(requireGuildId({ guildId: '1' })).toBe('1');
   });
 });
