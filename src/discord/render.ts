@@ -36,8 +36,13 @@ export function neutraliseMentions(text: string): string {
  * Feed text as literal Discord text: markdown characters are backslash-escaped (so a title with "*" or "[x](y)"
  * renders as written), line-start syntax (headings, lists, quotes) is defused, and mentions are neutralised.
  */
+// Bidi overrides/isolates can make a title display reversed (a link text that lies); control characters other
+// than newline and tab have no business in a message. Both are dropped from feed text.
+const DISPLAY_TRAPS = /[\u202A-\u202E\u2066-\u2069]|(?![\n\t])\p{Cc}/gu;
+
 export function escapeText(text: string): string {
   const escaped = text
+    .replace(DISPLAY_TRAPS, '')
     .replace(/[\\*_~`|[\]<>]/gu, '\\$&')
     .replace(/^(\s*)([#+-])/gmu, '$1\\$2')
     .replace(/^(\s*\p{Nd}+)\./gmu, '$1\\.');

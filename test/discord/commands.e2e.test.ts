@@ -169,6 +169,7 @@ beforeAll(async () => {
   fake = await FakeDiscord.start({ guilds: [defaultGuild(), guildB] });
   dataDir = mkdtempSync(path.join(tmpdir(), 'cw-e2e-'));
   const config = loadConfig({ DISCORD_TOKEN: 'fake-token', DISCORD_API_BASE: fake.apiBase, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  // E2E_LOG=1 prints the bot's log (e.g. the stack of a "command failed") when a case needs debugging.
   bot = await startBot(config, process.env['E2E_LOG'] ? createLogger({ level: 'debug' }) : silentLogger, {
     clientOptions: { rest: { offset: 0 }, waitGuildTimeout: 500 },
     now: () => NOW,

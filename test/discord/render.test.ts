@@ -75,6 +75,7 @@ describe('text safety', () => {
     );
     expect(escapeText('# Heading\n- item\n1. num\n> quote')).toBe('\\# Heading\n\\- item\n1\\. num\n\\> quote');
     expect(escapeText('កម្ពុជា ค่าย 柬埔寨')).toBe('កម្ពុជា ค่าย 柬埔寨');
+    expect(escapeText('safe\u202Egnp.exe\u0007 line\nnext\ttab')).toBe('safegnp.exe line\nnext\ttab');
   });
 
   it('escapes and neutralises together: <@1> stays inert after escaping', () => {
