@@ -10,7 +10,9 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCore, type Core } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { normaliseEntry } from '../../src/core/item.js';
 import type { Story } from '../../src/core/types.js';
+import { parseFeedXml } from '../../src/feeds/parse.js';
 import { silentLogger } from '../../src/log.js';
 import { storyEmbed } from '../../src/discord/render.js';
 import { runPollCycle, type CycleResult, type FeedOutcome } from '../../src/pipeline/poll-cycle.js';
@@ -65,6 +67,8 @@ const FILE_EXPECT: Record<string, Expect> = {
   'html-page.html': { error: /HTML/iu },
   'json-feed.json': { error: /JSON/iu },
   'control-characters.xml': { either: true },
+  'control-char-refs.xml': { either: true },
+  'control-characters-sparse.xml': { either: true },
   'bidi-overrides.xml': { ok: true },
   'zero-width-keywords.xml': { ok: true },
   'markdown-injection.xml': { ok: true },
@@ -131,11 +135,20 @@ interface GenSpec {
 }
 
 const GENERATED = JSON.parse(readFileSync(path.join(DIR, 'generated.json'), 'utf8')) as Record<string, GenSpec>;
+/** Generated bodies served in the cycle (the keyword-dense item is judged directly, see its test). */
+const SERVED_GENERATED = Object.keys(GENERATED).filter((name) => GENERATED[name]?.kind !== 'keyword-dense-item');
 
 const RSS_OPEN = (title: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${title}</title><link>https://hostile.example/</link><description>generated</description>\n`;
 const RSS_CLOSE = '</channel></rss>\n';
 const RELEVANT_BODY = 'Cambodian police raided a scam compound in Sihanoukville and rescued 320 workers.';
+
+function manyItems(count: number): string {
+  const parts: string[] = [RSS_OPEN('Many items')];
+  for (let i = 0; i < count; i += 1) parts.push(`<item><title>Item ${i}</title><link>https://h.example/${i}</link></item>\n`);
+  parts.push(RSS_CLOSE);
+  return parts.join('');
+}
 
 /** Gzips `mebibytes` of zeros chunk by chunk, so building the bomb never holds the inflated bytes. */
 async function gzipZeros(mebibytes: number): Promise<Buffer> {
@@ -216,21 +229,6 @@ function generatedCases(gzipBomb: Buffer): Case[] {
   cases.push({ name: 'body-50mib', handler: streamHandler((spec('body-50mib').mebibytes ?? 50) * MiB), expect: { error: /exceeds .*MiB/iu } });
   cases.push({ name: 'drip', handler: dripHandler(spec('drip').intervalMs ?? 1000), expect: { error: /timed out/iu } });
 
-  // Just under the default 5 MiB body cap, so the big item really is parsed, normalised and judged.
-  const bigSize = (spec('item-5mib').mebibytes ?? 5) * MiB;
-  const bigHead = `${RSS_OPEN('Big item')}<item><guid>big-1</guid><title>One very big item about a scam compound in Cambodia</title><link>https://hostile.example/big</link><description>`;
-  const bigTail = `</description></item>\n${RSS_CLOSE}`;
-  const sentence = `${RELEVANT_BODY} `;
-  const room = bigSize - bigHead.length - bigTail.length - 1;
-  const bigBody = sentence.repeat(Math.floor(room / sentence.length));
-  cases.push({ name: 'item-5mib', handler: staticHandler(Buffer.from(bigHead + bigBody + bigTail)), expect: { ok: true } });
-
-  const count = spec('items-50000').count ?? 50_000;
-  const many: string[] = [RSS_OPEN('Many items')];
-  for (let i = 0; i < count; i += 1) many.push(`<item><title>Item ${i}</title><link>https://h.example/${i}</link></item>\n`);
-  many.push(RSS_CLOSE);
-  cases.push({ name: 'items-50000', handler: staticHandler(Buffer.from(many.join(''))), expect: { either: true } });
-
   const depth = spec('nesting-10000').depth ?? 10_000;
   const deep = `${RSS_OPEN('Deep')}<item><guid>deep-1</guid><title>Deep item</title><link>https://hostile.example/deep</link>${'<x>'.repeat(depth)}bottom${'</x>'.repeat(depth)}</item>\n${RSS_CLOSE}`;
   cases.push({ name: 'nesting-10000', handler: staticHandler(Buffer.from(deep)), expect: { either: true } });
@@ -239,6 +237,22 @@ function generatedCases(gzipBomb: Buffer): Case[] {
   const longTitle = `Scam compound in Cambodia ${'very long title '.repeat(Math.ceil(titleSize / 16))}`.slice(0, titleSize);
   const long = `${RSS_OPEN('Long title')}<item><guid>long-1</guid><title>${longTitle}</title><link>https://hostile.example/long</link><description>${RELEVANT_BODY}</description></item>\n${RSS_CLOSE}`;
   cases.push({ name: 'title-100kb', handler: staticHandler(Buffer.from(long)), expect: { ok: true } });
+
+  // The two CPU-heavy bodies go last: the cycle's feeds share one event loop, so while one is parsed and judged,
+  // the fetch clock of every fetch in flight keeps ticking (see the items-50000 test).
+
+  // Just under the default 5 MiB body cap, so the big item really is parsed, normalised and judged.
+  const bigSize = (spec('item-5mib').mebibytes ?? 5) * MiB;
+  const bigHead = `${RSS_OPEN('Big item')}<item><guid>big-1</guid><title>One very big item about a scam compound in Cambodia</title><link>https://hostile.example/big</link><description>`;
+  const bigTail = `</description></item>\n${RSS_CLOSE}`;
+  // Ordinary prose after one relevant lead sentence: a topic term in every sentence is a separate, known problem
+  // (see "keyword-dense" below), and this case is about size.
+  const filler = 'The weather in the region was mild and the river rose slowly through the afternoon. ';
+  const room = bigSize - bigHead.length - bigTail.length - RELEVANT_BODY.length - 2;
+  const bigBody = `${RELEVANT_BODY} ${filler.repeat(Math.floor(room / filler.length))}`;
+  cases.push({ name: 'item-5mib', handler: staticHandler(Buffer.from(bigHead + bigBody + bigTail)), expect: { ok: true } });
+
+  cases.push({ name: 'items-50000', handler: staticHandler(Buffer.from(manyItems(spec('items-50000').count ?? 50_000))), expect: { either: true } });
   return cases;
 }
 
@@ -248,7 +262,8 @@ function generatedCases(gzipBomb: Buffer): Case[] {
 // C0 controls except \t and \n, plus DEL and the C1 block (cleanText's contract, and terminals act on them too).
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
-const SCRIPT = /<\s*script|PWNED/iu;
+// Every executable payload in the corpus carries this marker; literal "<script>" text can be legitimate (below).
+const SCRIPT = /PWNED/iu;
 
 function textProblems(label: string, value: string): string[] {
   const problems: string[] = [];
@@ -298,15 +313,19 @@ let elapsedMs = 0;
 let peakGrowth = 0;
 const byName = new Map<string, FeedOutcome>();
 
+function fail(message: string): never {
+  throw new Error(message);
+}
+
 function outcome(name: string): FeedOutcome {
   const f = byName.get(name);
   if (!f) throw new Error(`no outcome for ${name}`);
   return f;
 }
 
-function record(name: string, guid: string): ItemRecord | undefined {
-  // Item ids hash guids; the title of our fixtures carries enough to find the right one instead.
-  return outcome(name).records.find((r) => r.item.link?.includes(guid) ?? false);
+function record(name: string, linkPath: string): ItemRecord | undefined {
+  // Item ids are hashes; every fixture item has a distinct link path, which is easier to name.
+  return outcome(name).records.find((r) => r.item.link?.includes(linkPath) ?? false);
 }
 
 beforeAll(async () => {
@@ -322,8 +341,8 @@ beforeAll(async () => {
     handler: staticHandler(fixtureBytes(file, server.origin), { 'content-type': CONTENT_TYPE[file] ?? 'application/rss+xml' }),
     expect: FILE_EXPECT[file] ?? { either: true },
   }));
-  cases.push(...generatedCases(bomb));
   cases.push({ name: 'good', handler: staticHandler(Buffer.from(rss('Good wire', [EVENT_RELEASE_A]))), expect: { ok: true } });
+  cases.push(...generatedCases(bomb));
   for (const c of cases) server.route(`/${c.name}`, c.handler);
 
   core = await buildCore(
@@ -389,7 +408,7 @@ describe('hostile feeds in one poll cycle', () => {
     expect(server.requests.filter((r) => r.path.startsWith('/exfil')).map((r) => r.path)).toEqual([]);
   });
 
-  describe.each([...Object.keys(FILE_EXPECT), ...Object.keys(GENERATED)])('%s', (name) => {
+  describe.each([...Object.keys(FILE_EXPECT), ...SERVED_GENERATED])('%s', (name) => {
     it('ends in a clear one-line error or in safe output', () => {
       const f = outcome(name);
       const c = cases.find((x) => x.name === name);
@@ -424,7 +443,7 @@ describe('specific hostile inputs', () => {
   });
 
   it('drops bidi overrides and controls from titles and text', () => {
-    const records = [...outcome('bidi-overrides.xml').records, ...outcome('control-characters.xml').records];
+    const records = ['bidi-overrides.xml', 'control-characters.xml', 'control-characters-sparse.xml'].flatMap((n) => outcome(n).records);
     expect(records.length).toBeGreaterThan(0);
     for (const r of records) {
       expect(r.item.title).not.toMatch(BIDI);
@@ -447,13 +466,18 @@ describe('specific hostile inputs', () => {
 
   it('removes script, style and other executable content wrapped in CDATA or entities', () => {
     for (const name of ['cdata-script.xml', 'escaped-script.xml']) {
-      for (const r of outcome(name).records) {
-        expect(`${r.item.title}\n${r.item.text}`).not.toMatch(SCRIPT);
-      }
+      for (const r of outcome(name).records) expect(`${r.item.title}\n${r.item.text}\n${r.summary}`).not.toMatch(SCRIPT);
     }
     const cdata = record('cdata-script.xml', '/cdata1');
     expect(cdata?.item.title).toBe('Scam compound raid in Cambodia');
+    expect(`${cdata?.item.title}\n${cdata?.item.text}`).not.toMatch(/<\s*\/?\s*(?:script|style|iframe|noscript|svg)\b|onerror/iu);
     expect(cdata?.item.text).toMatch(/After the script\./u);
+  });
+
+  it('keeps a double-escaped tag as the literal text the publisher wrote', () => {
+    // "&amp;lt;script&amp;gt;" is HTML for the visible characters "<script>": showing them is correct (an article
+    // about XSS may quote a tag), and Discord rendering escapes "<". Nothing here is executable.
+    expect(record('escaped-script.xml', '/esc2')?.item.title).toBe('Double <script>LITERAL</script> scam compound in Cambodia');
   });
 
   it('decodes non-UTF-8 feeds from their prolog when the server gives no charset', () => {
@@ -462,16 +486,65 @@ describe('specific hostile inputs', () => {
     }
   });
 
-  it('decodes a feed whose charset header is wrong', () => {
+  it('decodes a UTF-8 body labelled windows-1252', () => {
     expect(outcome('utf8-labelled-windows-1252.xml').records.map((r) => r.item.title)).toEqual(sourceTitles('utf8-labelled-windows-1252.xml'));
+  });
+
+  // KNOWN ISSUE (src/feeds/decode.ts, chooseEncoding): a `charset=utf-8` header wins even when the bytes are not
+  // valid UTF-8 and the prolog says windows-1252, so "Café “scam compound”" becomes "Caf\uFFFD \uFFFDscam
+  // compound\uFFFD". Safe, but unreadable. Remove `.fails` once decode.ts falls back to the prolog charset.
+  it.fails('decodes a windows-1252 body labelled UTF-8 (header lies, prolog is right)', () => {
     expect(outcome('windows-1252-labelled-utf8.src.xml').records.map((r) => r.item.title)).toEqual(
       sourceTitles('windows-1252-labelled-utf8.src.xml'),
     );
   });
 
-  it('parses all 50,000 items', () => {
-    expect(outcome('items-50000').status).toBe('ok');
-    expect(outcome('items-50000').entries).toBe(GENERATED['items-50000']?.count);
+  // KNOWN ISSUE (src/feeds/parse.ts returns the feed <title> raw; src/feeds/sources.ts outletFor() uses it as the
+  // outlet name): bidi overrides and controls in a feed's title reach FeedOutcome.title, Item.outlet and
+  // Story.outlets, i.e. the store, logs and CLI output (render.ts drops them on the way to Discord). Remove `.fails`
+  // once the feed title goes through the same cleaning as item titles (htmlToLine).
+  it.fails('cleans feed-level text too: the feed title becomes the outlet name shown in Discord', () => {
+    const problems: string[] = [];
+    for (const name of ['bidi-overrides.xml', 'control-characters.xml', 'control-characters-sparse.xml']) {
+      const f = outcome(name);
+      problems.push(...textProblems(`${name} feed title`, f.title ?? ''));
+      for (const r of f.records) problems.push(...textProblems(`${name} outlet`, r.item.outlet));
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('parses and normalises 50,000 items when they get the time', () => {
+    // In the cycle this feed may legitimately time out (see the report: another feed's CPU work runs on the same
+    // event loop while its 3 s fetch clock ticks), so the bound on the parse itself is checked here, alone.
+    const f = outcome('items-50000');
+    if (f.status === 'ok') expect(f.entries).toBe(GENERATED['items-50000']?.count);
+    else expect(f.error).toBe('timed out after 3 s');
+  });
+
+  it('parses 50,000 items in a bounded time outside the cycle', async () => {
+    const body = manyItems(GENERATED['items-50000']?.count ?? 50_000);
+    const started = performance.now();
+    const parsed = await parseFeedXml(body);
+    const items = parsed.entries.map((e) => normaliseEntry(e, { source: 'https://h.example/feed', outlet: 'x', outletKind: 'unknown' }));
+    expect(items).toHaveLength(GENERATED['items-50000']?.count ?? 50_000);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  // KNOWN ISSUE (src/core/relevance.ts, scoreRelevance): every topic-term hit is paired with every anchor hit, so
+  // scoring is quadratic in the number of keyword mentions. Measured here: 128 KiB of such text 0.16 s, 256 KiB
+  // 0.7 s, 512 KiB 3.5 s, 1 MiB 12 s; one 5 MiB item (it fits under the body cap) would block the event loop for
+  // minutes, stalling every other feed and the Discord gateway. Remove `.fails` once the scan is bounded.
+  it.fails('judges a keyword-dense item in linear time', () => {
+    const size = (GENERATED['keyword-dense']?.kibibytes ?? 384) * 1024;
+    const sentence = `${RELEVANT_BODY} `;
+    const text = sentence.repeat(Math.ceil(size / sentence.length));
+    const item = { ...(outcome('good').records[0]?.item ?? fail('no good item')), text };
+    const started = performance.now();
+    const verdict = core.editorial.judge(item);
+    const elapsed = performance.now() - started;
+    expect(verdict.relevant).toBe(true);
+    // Linear scoring takes a few tens of ms for this; the quadratic one takes seconds.
+    expect(elapsed).toBeLessThan(500);
   });
 
   it('refuses the gzip bomb and the 50 MiB body without reading them whole', () => {
@@ -486,9 +559,9 @@ describe('specific hostile inputs', () => {
 });
 
 describe('rendering injected items for Discord', () => {
-  function storyFor(name: string, guid: string): Story {
-    const r = record(name, guid);
-    expect(r?.relevance.relevant, `${name} ${guid} should be relevant`).toBe(true);
+  function storyFor(name: string, linkPath: string): Story {
+    const r = record(name, linkPath);
+    expect(r?.relevance.relevant, `${name} ${linkPath} should be relevant`).toBe(true);
     const fromCycle = [...result.changed.values()].find((c) => r && c.story.itemIds.includes(r.item.id))?.story;
     expect(fromCycle).toBeDefined();
     return fromCycle as Story;
@@ -501,7 +574,7 @@ describe('rendering injected items for Discord', () => {
     return { prose, all };
   }
 
-  /** True when some markdown character in `text` is not escaped by an odd run of backslashes. */
+  /** Markdown characters in `text` not escaped by an odd run of backslashes, and markdown at a line start. */
   function unescapedMarkdown(text: string): string[] {
     const found: string[] = [];
     for (const m of text.matchAll(/(\\*)([*_~`|[\]])/gu)) {
@@ -512,11 +585,11 @@ describe('rendering injected items for Discord', () => {
   }
 
   it('neutralises every mention', () => {
-    for (const [name, guid] of [
+    for (const [name, linkPath] of [
       ['mention-injection.xml', '/m1'],
       ['markdown-injection.xml', '/md1'],
     ] as const) {
-      const { all } = embedTexts(storyFor(name, guid));
+      const { all } = embedTexts(storyFor(name, linkPath));
       expect(all).not.toMatch(/@(?:everyone|here)/u);
       expect(all).not.toMatch(/<[@#]/u);
       expect(all).not.toMatch(/<@[!&]?\d/u);
