@@ -94,12 +94,26 @@ function baseFor(source: string): string | undefined {
   return /^https?:\/\//i.test(source) ? source : undefined;
 }
 
+/** No news item needs more: caps keep a hostile 5 MiB entry from costing minutes of CPU and hundreds of MB. */
+export const MAX_TEXT_CHARS = 100_000;
+export const MAX_TITLE_CHARS = 500;
+
+/** Cuts at a whitespace boundary near the cap, never inside a surrogate pair, and marks the cut. */
+export function capText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.lastIndexOf(' ', max);
+  if (cut < max * 0.8) cut = max;
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return `${text.slice(0, cut).trimEnd()} …`;
+}
+
 export function normaliseEntry(raw: RawEntry, meta: FeedMeta): Item {
   const base = baseFor(meta.source);
   let link = canonicalLink(raw.link, base);
   if (!link && raw.guid && /^https?:\/\//i.test(raw.guid.trim())) link = canonicalLink(raw.guid, base);
-  const title = htmlToLine(raw.title ?? '') || 'Untitled';
-  const text = bodyText(raw);
+  const title = capText(htmlToLine(raw.title ?? ''), MAX_TITLE_CHARS) || 'Untitled';
+  const text = capText(bodyText(raw), MAX_TEXT_CHARS);
   return {
     id: entryId(raw, meta.source, link),
     feed: meta.source,

@@ -278,6 +278,11 @@ const round = (x: number): number => Math.round(Math.min(1, Math.max(0, x)) * 10
 
 // ---------------------------------------------------------------------------------------------------
 
+/** Bounds on the work per item (see scoreRelevance). */
+const MAX_SCORED_TEXT = 20_000;
+const MAX_SCORED_TITLE = 1_000;
+const MAX_HITS_PER_GROUP = 150;
+
 export function createRelevanceScorer(profile: TopicProfile, options: RelevanceOptions = {}): RelevanceScorer {
   const includeAdjacent = options.includeAdjacent ?? false;
   const threshold = options.threshold ?? 0.5;
@@ -344,8 +349,10 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
   }
 
   return function scoreRelevance(input: RelevanceInput): RelevanceVerdict {
-    const title = normaliseForMatching(input.title);
-    const body = normaliseForMatching(input.text);
+    // What an item is about shows in its first pages; bounding the scan keeps a hostile, keyword-stuffed
+    // body from costing quadratic time in the signal × anchor pairing below.
+    const title = normaliseForMatching(input.title.slice(0, MAX_SCORED_TITLE));
+    const body = normaliseForMatching(input.text.slice(0, MAX_SCORED_TEXT));
     const text = `${title}\n${body}`;
 
     if (!gateRe.test(text)) {
@@ -353,7 +360,7 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     }
 
     const hits = findHits(text, title.length);
-    const of = (...groups: Group[]): Hit[] => hits.filter((h) => groups.includes(h.term.group));
+    const of = (...groups: Group[]): Hit[] => hits.filter((h) => groups.includes(h.term.group)).slice(0, MAX_HITS_PER_GROUP);
     const entities = of('entity');
     const strong = of('industry', 'entity');
     const weak = of('scam');

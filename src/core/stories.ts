@@ -116,6 +116,24 @@ const MINHASH_SIZE = 16;
 /** Prefix that keeps entity keys apart from word terms in the df table and the index. */
 const ENTITY = '@';
 
+/**
+ * What a figure counts, coarsely. Outlets label one number differently ("143 flown home" is repatriated
+ * for one, released for another), so agreement is judged within a family, not a metric.
+ */
+function family(metric: Metric): string {
+  switch (metric) {
+    case 'scam_revenue':
+    case 'assets_seized':
+      return 'money';
+    case 'compounds':
+    case 'sanctioned':
+    case 'cases':
+      return metric;
+    default:
+      return 'people';
+  }
+}
+
 /** Figures that count one event's people or things: two events rarely share them by chance. */
 const EVENT_METRICS: ReadonlySet<Metric> = new Set<Metric>([
   'people_released',
@@ -136,7 +154,8 @@ export function storyIdFor(firstItemId: string): string {
 interface Exemplar {
   /** Unique title tokens, sorted. */
   title: string[];
-  sig: number[];
+  /** MinHash signature (a typed array: 100,000 stories × 8 exemplars of boxed numbers would weigh). */
+  sig: Uint32Array;
 }
 
 interface EntityCount {
@@ -149,6 +168,8 @@ interface EntityCount {
 
 /** One df-table row; `weight` caches idf or rarity (see weight()) as of `at` documents. */
 interface DfRow {
+  /** The key itself, so callers can share this one string instance. */
+  key: string;
   n: number;
   at: number;
   weight: number;
@@ -244,9 +265,9 @@ function mix(h: number): number {
 const MINHASH_SEEDS = Array.from({ length: MINHASH_SIZE }, (_, i) => mix(0x9e3779b9 + i * 0x632be5ab));
 
 /** MinHash signature of the word 3-shingles: equal minima estimate the shingle Jaccard of two texts. */
-function minhash(tokens: readonly string[]): number[] {
-  if (tokens.length === 0) return [];
-  const sig: number[] = new Array<number>(MINHASH_SIZE).fill(0xffffffff);
+function minhash(tokens: readonly string[]): Uint32Array {
+  if (tokens.length === 0) return new Uint32Array(0);
+  const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
   const width = Math.min(3, tokens.length);
   for (let i = 0; i + width <= tokens.length; i++) {
     const h = fnv1a(tokens.slice(i, i + width).join(' '));
@@ -258,7 +279,7 @@ function minhash(tokens: readonly string[]): number[] {
   return sig;
 }
 
-function minhashSimilarity(a: readonly number[], b: readonly number[]): number {
+function minhashSimilarity(a: Uint32Array, b: Uint32Array): number {
   if (a.length !== MINHASH_SIZE || b.length !== MINHASH_SIZE) return 0;
   let same = 0;
   for (let k = 0; k < MINHASH_SIZE; k++) if (a[k] === b[k]) same++;
@@ -273,15 +294,11 @@ function jaccard(a: ReadonlySet<string>, b: readonly string[]): number {
   return shared / (a.size + b.length - shared);
 }
 
-/**
- * Two counts agree within 5% (outlets round: "about 150" for 148) and contradict beyond 25%; in between
- * they prove nothing either way ("more than 140" vs 180 may be an update of the same event).
- */
 function relativeGap(a: number, b: number): number {
   const scale = Math.max(Math.abs(a), Math.abs(b));
   return scale === 0 ? 0 : Math.abs(a - b) / scale;
 }
-const AGREE = 0.05;
+/** Counts further apart than this contradict; closer ones may be rounding or an update ("more than 140" vs 180). */
 const CONTRADICT = 0.25;
 
 function docTime(doc: StoryCandidateDoc, fallback: number): number {
@@ -415,7 +432,7 @@ export class StoryClusterer {
         terms: s.terms.map((t, i) => [t, s.weights[i] ?? 0]),
         entities: s.entities.map((e) => [e.key, e.label, e.count]),
         figures: s.figures.map((x) => [x.metric, x.value]),
-        exemplars: s.exemplars.map((e) => ({ title: [...e.title], sig: [...e.sig] })),
+        exemplars: s.exemplars.map((e) => ({ title: [...e.title], sig: Array.from(e.sig) })),
         keys: [...s.keys],
       })),
     };
@@ -424,7 +441,7 @@ export class StoryClusterer {
   static restore(snapshot: ClustererSnapshot, options?: ClusterOptions): StoryClusterer {
     const c = new StoryClusterer(options);
     c.docs = snapshot.docs;
-    for (const [key, n] of snapshot.df) c.df.set(key, { n, at: -1, weight: 0 });
+    for (const [key, n] of snapshot.df) c.df.set(key, { key, n, at: -1, weight: 0 });
     const ordered = [...snapshot.stories].sort((a, b) => Date.parse(a.lastSeen) - Date.parse(b.lastSeen));
     for (const s of ordered) {
       const story: StoryState = {
@@ -432,12 +449,12 @@ export class StoryClusterer {
         firstSeen: Date.parse(s.firstSeen),
         lastSeen: Date.parse(s.lastSeen),
         itemIds: [...s.itemIds],
-        terms: s.terms.map(([t]) => t),
+        terms: s.terms.map(([t]) => c.df.get(t)?.key ?? t),
         weights: s.terms.map(([, w]) => w),
         norm: Math.hypot(...s.terms.map(([, w]) => w)),
         entities: s.entities.map(([key, label, count]) => ({ key, dfKey: ENTITY + key, label, count })),
         figures: s.figures.map(([metric, value]) => ({ metric, value })),
-        exemplars: s.exemplars.map((e) => ({ title: [...e.title], sig: [...e.sig] })),
+        exemplars: s.exemplars.map((e) => ({ title: [...e.title], sig: Uint32Array.from(e.sig) })),
         keys: [],
       };
       c.stories.set(story.id, story);
@@ -475,14 +492,13 @@ export class StoryClusterer {
     const textTokens = tokenize(doc.text);
     const counts = termCounts(textTokens);
     for (const t of titleTokens) counts.set(t, (counts.get(t) ?? 0) + 2);
-    const tf = new Map<string, number>();
-    for (const [t, c] of counts) tf.set(t, 1 + Math.log(c));
-    const entities = extractEntities(doc.title, doc.text).map((e) => ({ ...e, dfKey: ENTITY + e.key }));
-
-    // Count this document before weighting it, so its own rare terms get a defined idf.
+    // Count this document before weighting it, so its own rare terms get a defined idf. Terms are
+    // swapped for the df table's copy of the string, so 100,000 centroids share one string per term.
     this.docs++;
-    for (const t of tf.keys()) this.countDf(t);
-    for (const e of entities) this.countDf(e.dfKey);
+    const tf = new Map<string, number>();
+    for (const [t, c] of counts) tf.set(this.countDf(t), 1 + Math.log(c));
+    const entities = extractEntities(doc.title, doc.text).map((e) => ({ ...e, dfKey: this.countDf(ENTITY + e.key) }));
+    const canonical = (t: string): string => this.df.get(t)?.key ?? t;
     if (this.df.size > this.maxDfTerms) this.shrinkDf();
 
     const weighted = [...tf].map(([t, w]) => [t, w * this.weight(t)] as [string, number]);
@@ -510,19 +526,22 @@ export class StoryClusterer {
       entityKeys: new Set(entities.map((e) => e.key)),
       entityMass: entities.reduce((sum, e) => sum + this.weight(e.dfKey), 0),
       figures,
-      exemplar: { title: [...titleSet].sort(), sig: minhash([...titleTokens, ...textTokens]) },
+      exemplar: { title: [...titleSet].map(canonical).sort(), sig: minhash([...titleTokens, ...textTokens]) },
       titleSet,
       keys: [...termKeys, ...entityKeys],
     };
   }
 
-  private countDf(key: string): void {
+  /** Counts one more document for `key`; returns the table's own copy of the string. */
+  private countDf(key: string): string {
     const row = this.df.get(key);
-    if (row === undefined) this.df.set(key, { n: 1, at: -1, weight: 0 });
-    else {
-      row.n++;
-      row.at = -1;
+    if (row === undefined) {
+      this.df.set(key, { key, n: 1, at: -1, weight: 0 });
+      return key;
     }
+    row.n++;
+    row.at = -1;
+    return row.key;
   }
 
   /** Keeps the df table bounded: forget the rarest terms first (mostly typos, numbers, one-off names). */
@@ -604,28 +623,27 @@ export class StoryClusterer {
     const smaller = Math.min(f.entityMass, storyMass);
     const entityScore = smaller === 0 ? 0 : (shared / smaller) * Math.min(1, shared / 5);
 
-    // Figures: a shared count is strong evidence; the same kind of event count with a clearly different
-    // value is evidence of a different event (two repatriation flights read alike, their head counts do not).
+    // Figures: the very same count ("312") is strong evidence; a merely close one ("about 300") proves
+    // nothing either way; the same kind of event count with a clearly different value is evidence of a
+    // different event (two repatriation flights read alike, their head counts do not).
     const sharedFigures: FigureKey[] = [];
     let conflicts = 0;
-    let exact = false;
     for (const fig of f.figures) {
+      const fam = family(fig.metric);
       let sameMetric = false;
       let near = false;
-      let agrees = false;
+      let exact = false;
       for (const s of story.figures) {
-        if (s.metric !== fig.metric) continue;
-        sameMetric = true;
+        if (family(s.metric) !== fam) continue;
+        if (s.metric === fig.metric) sameMetric = true;
         const d = relativeGap(s.value, fig.value);
         if (d === 0) exact = true;
-        if (d <= AGREE) agrees = true;
         if (d <= CONTRADICT) near = true;
       }
-      if (agrees) sharedFigures.push(fig);
+      if (exact) sharedFigures.push(fig);
       else if (sameMetric && !near && EVENT_METRICS.has(fig.metric)) conflicts++;
     }
-    // The very same count ("312") is strong evidence; a merely close one ("about 300") much less so.
-    const figureBonus = exact ? 0.15 : sharedFigures.length > 0 ? 0.05 : 0;
+    const figureBonus = sharedFigures.length > 0 ? 0.15 : 0;
 
     const timeFactor = 1 - 0.3 * (gap / this.windowMs);
     const raw = 0.6 * cos + 0.4 * entityScore + figureBonus - (conflicts > 0 ? 0.2 : 0);

@@ -50,6 +50,15 @@ function isUtf8(name: string | null): boolean {
   return name === 'utf-8' || name === 'utf8';
 }
 
+function validUtf8(bytes: Buffer): boolean {
+  try {
+    utf8Strict.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function validUtf8WithNonAscii(bytes: Buffer): boolean {
   let nonAscii = false;
   for (let i = 0; i < bytes.length; i++) {
@@ -83,6 +92,8 @@ export function chooseEncoding(bytes: Buffer, contentType?: string | null): { en
     if (prolog && !isUtf8(prolog) && !LATIN_FAMILY.test(prologName ?? '')) return { encoding: prolog, bomLength: 0 };
     return { encoding: header, bomLength: 0 };
   }
+  // A header claiming UTF-8 for bytes that are not UTF-8 is wrong; the document's own prolog knows better.
+  if (header && isUtf8(header) && prolog && !isUtf8(prolog) && !validUtf8(bytes)) return { encoding: prolog, bomLength: 0 };
   if (header) return { encoding: header, bomLength: 0 };
   if (prolog && LATIN_FAMILY.test(prologName ?? '') && validUtf8WithNonAscii(bytes)) return { encoding: 'utf-8', bomLength: 0 };
   if (prolog) return { encoding: prolog, bomLength: 0 };

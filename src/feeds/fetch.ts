@@ -362,7 +362,11 @@ function requestOnce(url: URL, opts: FetchOptions, signal: AbortSignal): Promise
       try {
         opts.checkAddress(address, family, host);
       } catch (err) {
-        refused = new FeedError('blocked_address', `refused to connect to ${host} (${address}): ${(err as Error).message}`, { cause: err });
+        // The guard's own FeedError already names host, address and reason in one line.
+        refused =
+          err instanceof FeedError
+            ? err
+            : new FeedError('blocked_address', `refused to connect to ${host.slice(0, 100)} (${address}): ${(err as Error).message}`, { cause: err });
         throw refused;
       }
     };

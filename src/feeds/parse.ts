@@ -2,7 +2,7 @@
 // into one clear line, and that refuses DTD entity tricks before any XML parser sees them.
 import Parser from 'rss-parser';
 import type { RawEntry } from '../core/types.js';
-import { HTML_ENTITIES } from '../core/html.js';
+import { HTML_ENTITIES, htmlToLine } from '../core/html.js';
 import { FeedError } from './fetch.js';
 
 export interface ParsedFeed {
@@ -180,7 +180,8 @@ export async function parseFeedXml(xml: string): Promise<ParsedFeed> {
     }
   }
   return {
-    title: str(feed['title'])?.trim() || null,
+    // The feed title becomes an outlet name shown everywhere: plain text, no controls or bidi overrides.
+    title: htmlToLine(str(feed['title']) ?? '') || null,
     link: str(feed['link'])?.trim() || null,
     language: str(feed['language'])?.trim() || str(feed['dcLanguage'])?.trim() || null,
     entries: (feed.items ?? []).map(toRawEntry),

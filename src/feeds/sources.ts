@@ -62,6 +62,6 @@ export function outletFor(source: string, feedTitle?: string | null): OutletInfo
     }
   }
   const title = feedTitle?.trim();
-  if (title) return { name: title.slice(0, 80), kind: 'unknown' };
+  if (title) return { name: [...title].slice(0, 80).join(''), kind: 'unknown' };
   return { name: host ?? source.split('/').pop() ?? source, kind: 'unknown' };
 }

@@ -490,20 +490,15 @@ describe('specific hostile inputs', () => {
     expect(outcome('utf8-labelled-windows-1252.xml').records.map((r) => r.item.title)).toEqual(sourceTitles('utf8-labelled-windows-1252.xml'));
   });
 
-  // KNOWN ISSUE (src/feeds/decode.ts, chooseEncoding): a `charset=utf-8` header wins even when the bytes are not
-  // valid UTF-8 and the prolog says windows-1252, so "Café “scam compound”" becomes "Caf\uFFFD \uFFFDscam
-  // compound\uFFFD". Safe, but unreadable. Remove `.fails` once decode.ts falls back to the prolog charset.
-  it.fails('decodes a windows-1252 body labelled UTF-8 (header lies, prolog is right)', () => {
+  // A `charset=utf-8` header loses to the prolog when the bytes are not UTF-8 (else "Café" turns into U+FFFD).
+  it('decodes a windows-1252 body labelled UTF-8 (header lies, prolog is right)', () => {
     expect(outcome('windows-1252-labelled-utf8.src.xml').records.map((r) => r.item.title)).toEqual(
       sourceTitles('windows-1252-labelled-utf8.src.xml'),
     );
   });
 
-  // KNOWN ISSUE (src/feeds/parse.ts returns the feed <title> raw; src/feeds/sources.ts outletFor() uses it as the
-  // outlet name): bidi overrides and controls in a feed's title reach FeedOutcome.title, Item.outlet and
-  // Story.outlets, i.e. the store, logs and CLI output (render.ts drops them on the way to Discord). Remove `.fails`
-  // once the feed title goes through the same cleaning as item titles (htmlToLine).
-  it.fails('cleans feed-level text too: the feed title becomes the outlet name shown in Discord', () => {
+  // The feed title becomes the outlet name: it is cleaned like item titles (no controls, no bidi overrides).
+  it('cleans feed-level text too: the feed title becomes the outlet name shown in Discord', () => {
     const problems: string[] = [];
     for (const name of ['bidi-overrides.xml', 'control-characters.xml', 'control-characters-sparse.xml']) {
       const f = outcome(name);
@@ -530,11 +525,9 @@ describe('specific hostile inputs', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 
-  // KNOWN ISSUE (src/core/relevance.ts, scoreRelevance): every topic-term hit is paired with every anchor hit, so
-  // scoring is quadratic in the number of keyword mentions. Measured here: 128 KiB of such text 0.16 s, 256 KiB
-  // 0.7 s, 512 KiB 3.5 s, 1 MiB 12 s; one 5 MiB item (it fits under the body cap) would block the event loop for
-  // minutes, stalling every other feed and the Discord gateway. Remove `.fails` once the scan is bounded.
-  it.fails('judges a keyword-dense item in linear time', () => {
+  // Scoring pairs topic hits with place hits; the scan is bounded so a keyword-stuffed body costs linear time
+  // (unbounded, 1 MiB of such text took 12 s and a 5 MiB item would have blocked the event loop for minutes).
+  it('judges a keyword-dense item in linear time', () => {
     const size = (GENERATED['keyword-dense']?.kibibytes ?? 384) * 1024;
     const sentence = `${RELEVANT_BODY} `;
     const text = sentence.repeat(Math.ceil(size / sentence.length));
