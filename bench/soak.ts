@@ -20,7 +20,7 @@ const GUILDS = Number(process.env['SOAK_GUILDS'] ?? 100);
 const CYCLES = Number(process.env['SOAK_CYCLES'] ?? 12); // 12 cycles of 2.5 minutes = 30 minutes
 const NEW_EVENTS_PER_CYCLE = Number(process.env['SOAK_NEW_EVENTS'] ?? 4);
 const FEEDS_PER_SERVER = 20;
-const COMMANDS_PER_SECOND = 40;
+const COMMANDS_PER_SECOND = Number(process.env['SOAK_CPS'] ?? 40);
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     const commands = (async () => {
       // Slash commands keep arriving while the cycle runs, as they would from 100 servers.
-      while (running) {
+      while (running && COMMANDS_PER_SECOND > 0) {
         const g = guilds[Math.floor(Math.random() * guilds.length)];
         if (!g) break;
         const t0 = performance.now();

@@ -72,6 +72,8 @@ export interface StorySnapshot {
   id: string;
   firstSeen: string;
   lastSeen: string;
+  /** Wall-clock time of the last report (absent in older snapshots: lastSeen is used). */
+  touched?: string;
   itemIds: string[];
   /** Centroid terms and their (idf-free) weights. */
   terms: Array<[string, number]>;
@@ -184,6 +186,9 @@ interface StoryState {
   id: string;
   firstSeen: number;
   lastSeen: number;
+  /** When a report last reached the story (wall clock, from seenAt). Keeps a story held while reports of it
+   *  still arrive, even when their publication dates are older than the newest event seen. */
+  touched: number;
   itemIds: string[];
   // Parallel arrays rather than a Map: 100,000 stories × 40 terms must stay affordable.
   terms: string[];
@@ -199,6 +204,8 @@ interface StoryState {
 
 interface DocFeatures {
   time: number;
+  /** When we saw the report (seenAt), for `touched`. */
+  seen: number;
   /** tf × idf, truncated to DOC_TERMS, and its norm. */
   vec: Map<string, number>;
   norm: number;
@@ -345,6 +352,8 @@ export class StoryClusterer {
   private docs = 0;
   /** Latest report time seen: the reference for snapshot() when no `now` is given. */
   private latest = 0;
+  /** Latest wall-clock time a report arrived. */
+  private latestTouch = 0;
 
   constructor(options: ClusterOptions = {}) {
     this.windowMs = (options.windowDays ?? DEFAULTS.windowDays) * DAY_MS;
@@ -376,6 +385,7 @@ export class StoryClusterer {
 
     const f = this.features(doc);
     this.latest = Math.max(this.latest, f.time);
+    this.latestTouch = Math.max(this.latestTouch, f.seen);
     let best: Scored | undefined;
     for (const story of this.candidates(f.keys)) {
       this.lastComparisons++;
@@ -395,11 +405,16 @@ export class StoryClusterer {
     return { storyId: story.id, isNew: true, score: best === undefined ? 0 : round2(best.score), reasons };
   }
 
-  /** Forgets stories whose last report is older than the window (plus margin) before `now`. */
+  /** Whether a story is still held: its newest report is inside the window, by event time or by arrival. */
+  private held(story: StoryState, eventCutoff: number, touchCutoff: number): boolean {
+    return story.lastSeen >= eventCutoff || story.touched >= touchCutoff;
+  }
+
+  /** Forgets stories whose last report is older than the window (plus margin) before `now`, by both clocks. */
   prune(now: Date): void {
     const cutoff = now.getTime() - this.windowMs - this.marginMs;
     const dropped = new Set<string>();
-    for (const story of this.stories.values()) if (story.lastSeen < cutoff) dropped.add(story.id);
+    for (const story of this.stories.values()) if (!this.held(story, cutoff, cutoff)) dropped.add(story.id);
     if (dropped.size === 0) return;
     const touchedKeys = new Set<string>();
     for (const id of dropped) {
@@ -418,8 +433,12 @@ export class StoryClusterer {
 
   /** The state worth keeping: df and the stories still inside the window (+ margin) of `now` (default: the latest report). */
   snapshot(now?: Date): ClustererSnapshot {
-    const cutoff = (now?.getTime() ?? this.latest) - this.windowMs - this.marginMs;
-    const kept = [...this.stories.values()].filter((s) => s.lastSeen >= cutoff).sort((a, b) => a.lastSeen - b.lastSeen);
+    const span = this.windowMs + this.marginMs;
+    const eventCutoff = (now?.getTime() ?? this.latest) - span;
+    const touchCutoff = (now?.getTime() ?? this.latestTouch) - span;
+    const kept = [...this.stories.values()]
+      .filter((s) => this.held(s, eventCutoff, touchCutoff))
+      .sort((a, b) => a.lastSeen - b.lastSeen);
     return {
       version: 1,
       docs: this.docs,
@@ -428,6 +447,7 @@ export class StoryClusterer {
         id: s.id,
         firstSeen: new Date(s.firstSeen).toISOString(),
         lastSeen: new Date(s.lastSeen).toISOString(),
+        touched: new Date(s.touched).toISOString(),
         itemIds: [...s.itemIds],
         terms: s.terms.map((t, i) => [t, s.weights[i] ?? 0]),
         entities: s.entities.map((e) => [e.key, e.label, e.count]),
@@ -448,6 +468,7 @@ export class StoryClusterer {
         id: s.id,
         firstSeen: Date.parse(s.firstSeen),
         lastSeen: Date.parse(s.lastSeen),
+        touched: Date.parse(s.touched ?? s.lastSeen),
         itemIds: [...s.itemIds],
         terms: s.terms.map(([t]) => c.df.get(t)?.key ?? t),
         weights: s.terms.map(([, w]) => w),
@@ -461,6 +482,7 @@ export class StoryClusterer {
       for (const itemId of story.itemIds) c.storyOfItem.set(itemId, story.id);
       c.index(story, s.keys);
       c.latest = Math.max(c.latest, story.lastSeen);
+      c.latestTouch = Math.max(c.latestTouch, story.touched);
     }
     return c;
   }
@@ -520,6 +542,7 @@ export class StoryClusterer {
 
     return {
       time: docTime(doc, this.latest),
+      seen: Number.isFinite(Date.parse(doc.seenAt)) ? Date.parse(doc.seenAt) : docTime(doc, this.latest),
       vec,
       norm: Math.sqrt(sq),
       entities,
@@ -660,6 +683,7 @@ export class StoryClusterer {
       id,
       firstSeen: f.time,
       lastSeen: f.time,
+      touched: f.seen,
       itemIds: [],
       terms: [],
       weights: [],
@@ -677,6 +701,7 @@ export class StoryClusterer {
   private addToStory(story: StoryState, itemId: string, f: DocFeatures): void {
     story.firstSeen = Math.min(story.firstSeen, f.time);
     story.lastSeen = Math.max(story.lastSeen, f.time);
+    story.touched = Math.max(story.touched, f.seen);
     if (story.itemIds.length < MAX_ITEM_IDS) story.itemIds.push(itemId);
     this.storyOfItem.set(itemId, story.id);
 

@@ -46,7 +46,13 @@ export function createClient(options: { apiBase: string | null; extra?: Partial<
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
     ...extra,
-    rest: { ...(options.apiBase ? { api: options.apiBase } : {}), ...(extra.rest ?? {}) },
+    rest: {
+      // Every interaction token gets its own REST route handler; sweeping idle ones each minute (default: hourly)
+      // keeps memory flat under a steady stream of slash commands.
+      handlerSweepInterval: 60_000,
+      ...(options.apiBase ? { api: options.apiBase } : {}),
+      ...(extra.rest ?? {}),
+    },
   });
 }
 

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { extractFigures } from '../../src/core/figures.js';
 import type { Figure } from '../../src/core/types.js';
+import path from 'node:path';
+import { SEEDS_DIR } from '../support/shared.js';
 
 interface Expected {
   value: number;
@@ -22,7 +24,7 @@ const cases = JSON.parse(
 const key = (f: Expected): string => `${f.value}|${f.qualifier}|${f.unit}|${f.metric}`;
 
 function seed(name: string): string {
-  return readFileSync(`/work/shared/seeds/${name}`, 'utf8');
+  return readFileSync(path.join(SEEDS_DIR, name), 'utf8');
 }
 
 describe('extractFigures on the fixture sentences', () => {

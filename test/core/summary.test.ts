@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splitSentences } from '../../src/core/sentences.js';
 import { summarize } from '../../src/core/summary.js';
+import path from 'node:path';
+import { SEEDS_DIR } from '../support/shared.js';
 
-const seedA = readFileSync('/work/shared/seeds/report-a.txt', 'utf8');
-const seedB = readFileSync('/work/shared/seeds/report-b.txt', 'utf8');
+const seedA = readFileSync(path.join(SEEDS_DIR, 'report-a.txt'), 'utf8');
+const seedB = readFileSync(path.join(SEEDS_DIR, 'report-b.txt'), 'utf8');
 
 const ARTICLE = [
   'Cambodian police raided a compound in Sihanoukville on Tuesday and rescued 212 foreign workers.',

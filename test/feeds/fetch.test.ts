@@ -3,8 +3,9 @@ import zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_USER_AGENT, FeedError, fetchSource } from '../../src/feeds/fetch.js';
 import { startFeedServer, type FeedServer } from '../support/feed-server.js';
+import { REAL_FEEDS_DIR } from '../support/shared.js';
 
-const REAL = '/work/shared/real-feeds';
+const REAL = REAL_FEEDS_DIR;
 const FEED = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Müller – 柬埔寨 ខ្មែរ</title><item><title>x</title></item></channel></rss>`;
 
 async function fetchError(promise: Promise<unknown>): Promise<FeedError> {

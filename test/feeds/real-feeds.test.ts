@@ -1,12 +1,13 @@
-// Real captures from two feed-parser projects (see /work/shared/real-feeds/README.md), read in place.
+// Real captures from two feed-parser projects (see ../shared/real-feeds/README.md), read in place.
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { decodeFeedBytes } from '../../src/feeds/decode.js';
 import { parseFeedXml } from '../../src/feeds/parse.js';
 import { normaliseEntry } from '../../src/core/item.js';
 import type { Item } from '../../src/core/types.js';
+import { REAL_FEEDS_DIR } from '../support/shared.js';
 
-const DIR = '/work/shared/real-feeds';
+const DIR = REAL_FEEDS_DIR;
 
 const FEEDS: Record<string, { count: number; language: string }> = {
   'netnewswire__livemint.xml': { count: 25, language: 'en' },

@@ -6,11 +6,13 @@
 //   const more = manyEvents(5, { offset: 50 });           // 5 more, distinct from the first 50
 //   rss('Wire', events)                                   // serve them (articles.ts)
 //
-// Event i is published `i × spacingDays` before `latest` (default spacing 8 days, more than the default 7-day
-// story window, so no two events can ever be joined whatever their wording; the wording alone also keeps them
-// apart, see test/durability/many-events.test.ts). `latest` defaults to now minus one hour. Tests that run the
-// bot on a fake clock should pass `latest` at or before that clock: a publication date more than a day after
-// "now" is ignored by the clusterer in favour of the time the item was seen.
+// Event i is published `i × spacingDays` before `latest` (default: 3 days apart, counting back from now minus
+// one hour). Events of the same kind (every sixth) share sentence frames, so they are then 18 days apart, well
+// outside the 7-day story window; events of different kinds never look alike. Both together keep every event
+// its own story (checked in test/durability/many-events.test.ts). With spacing 0 same-kind events read as wire
+// copies of each other and are grouped. Tests that run the bot on a fake clock should pass `latest` at or
+// before that clock: a publication date more than a day after "now" is ignored by the clusterer in favour of
+// the time the item was seen.
 import type { Article } from './articles.js';
 
 const DAY_MS = 86_400_000;
@@ -171,7 +173,7 @@ export interface ManyEventsOptions {
   offset?: number;
   /** Publication date of event 0; event i is `i × spacingDays` older. Default: now minus one hour. */
   latest?: Date;
-  /** Days between consecutive events' publication dates. Default 8 (beyond the 7-day story window). */
+  /** Days between consecutive events' publication dates. Default 3; below 2, same-kind events may be grouped. */
   spacingDays?: number;
   /** Link host, so several feeds can carry different outlets. Default `many.example`. */
   host?: string;
@@ -196,7 +198,7 @@ function factsFor(i: number): Facts {
 /** `count` distinct relevant events, indices `offset` … `offset + count - 1`, newest first. */
 export function manyEvents(count: number, options: ManyEventsOptions = {}): Article[] {
   const offset = options.offset ?? 0;
-  const spacingMs = (options.spacingDays ?? 8) * DAY_MS;
+  const spacingMs = (options.spacingDays ?? 3) * DAY_MS;
   const latest = (options.latest ?? new Date(Date.now() - 3_600_000)).getTime();
   const host = options.host ?? 'many.example';
   const out: Article[] = [];
