@@ -140,6 +140,7 @@ async function main(): Promise<void> {
     gc();
     const mem = process.memoryUsage();
     heapAfter.push(mem.heapUsed);
+    if (process.env['SOAK_HEAPSNAP']) (await import('node:v8')).writeHeapSnapshot(`/tmp/soak-${c + 1}.heapsnapshot`);
     allLatencies.push(...latencies);
     console.log(
       `${String(c + 1).padStart(5)}  ${seconds.toFixed(2).padStart(6)}  ${String(posts).padStart(5)}  ${String(latencies.length).padStart(4)}  ` +

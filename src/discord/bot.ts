@@ -8,6 +8,7 @@ import {
   Events,
   GatewayIntentBits,
   MessageFlags,
+  Options,
   PermissionFlagsBits,
   Routes,
   type ClientOptions,
@@ -45,6 +46,9 @@ export function createClient(options: { apiBase: string | null; extra?: Partial<
   return new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
+    // The bot never reads messages back (posts and edits go through REST by id), so caching the replies it
+    // sends would only grow memory with every slash command.
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
     ...extra,
     rest: {
       // Every interaction token gets its own REST route handler; sweeping idle ones each minute (default: hourly)
