@@ -12,6 +12,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['bin/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
+  {
     // The pure core must stay free of I/O and platform adapters.
     files: ['src/core/**/*.ts', 'src/topics/**/*.ts'],
     rules: {

@@ -3,4 +3,7 @@
 import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const args = process.argv.slice(2);
+process.exitCode = await main(args);
+// The bot has stopped cleanly by now; do not let a lingering handle (a driver's socket) keep it alive.
+if ((args[0] ?? 'run') === 'run') process.exit();

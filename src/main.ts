@@ -40,6 +40,12 @@ export interface BotHandle {
 }
 
 const LEASE = 'poller';
+/**
+ * The poller lease is short and renewed while this process lives, so a crashed poller is replaced within
+ * LEASE_TTL_MS: well inside the few minutes Discord honours a nonce, so a resend after a crash stays one post.
+ */
+const LEASE_TTL_MS = 30_000;
+const LEASE_RENEW_MS = 10_000;
 
 export async function startBot(config: Config, logger: Logger, overrides: BotOverrides = {}): Promise<BotHandle> {
   const now = overrides.now ?? (() => new Date());
@@ -88,10 +94,23 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   const publisher = new Publisher(core.stores, client ? discordSink(client.rest) : previewSink(stdout), logger, now);
   let held = false;
   let task: ScheduledTask | null = null;
+  const renewal = setInterval(() => {
+    if (!held) return;
+    core.stores.lease
+      .acquire(LEASE, holder, LEASE_TTL_MS)
+      .then((ok) => {
+        if (!ok) {
+          held = false;
+          logger.warn('lost the poller lease to another process');
+        }
+      })
+      .catch((err: unknown) => logger.warn('could not renew the poller lease', { err }));
+  }, LEASE_RENEW_MS);
+  renewal.unref();
 
   const cycle = async (): Promise<CycleResult | null> => {
     const t0 = Date.now();
-    const got = await core.stores.lease.acquire(LEASE, holder, 15 * 60 * 1000);
+    const got = await core.stores.lease.acquire(LEASE, holder, LEASE_TTL_MS);
     if (!got) {
       held = false;
       logger.debug('poll cycle skipped: another process holds the poller lease');
@@ -120,7 +139,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
       },
       result.feeds,
     );
-    if (!preview) await queueDueDigests({ stores: core.stores, logger, defaultFeeds: core.defaultFeeds, now });
+    if (!preview) await queueDueDigests({ stores: core.stores, logger, now });
     const drained = await publisher.drain();
     await pruneOld(core.stores, now(), config.retentionDays, logger);
     lastCycle = { at: result.finishedAt, ms: Date.now() - t0 };
@@ -171,6 +190,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     cycle: safeCycle,
     async stop() {
       stopping = true;
+      clearInterval(renewal);
       if (task) await task.stop();
       if (running) await running;
       await core.stores.lease.release(LEASE, holder).catch(() => undefined);
@@ -239,7 +259,18 @@ async function runShardManager(config: Config, logger: Logger): Promise<number> 
   await stopped;
   logger.info('shutting down shards');
   manager.respawn = false;
-  for (const shard of manager.shards.values()) shard.kill();
+  // Ask each shard to finish its cycle and exit; wait for it (up to a minute) before giving up on it.
+  await Promise.all(
+    [...manager.shards.values()].map(async (shard) => {
+      const child = shard.process;
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      await exited;
+      clearTimeout(timer);
+    }),
+  );
   return 0;
 }
 
@@ -252,5 +283,7 @@ export async function runBot(opts: { config: Config; logger: Logger }): Promise<
   await untilSignal();
   opts.logger.info('shutting down');
   await bot.stop();
+  // A shard's IPC channel to its manager would keep this process alive after a clean stop.
+  if (process.env['SHARDING_MANAGER'] && process.connected) process.disconnect();
   return 0;
 }

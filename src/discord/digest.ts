@@ -5,7 +5,6 @@ import { shortHash } from '../core/hash.js';
 import type { SourcedFigure, Story } from '../core/types.js';
 import type { Logger } from '../log.js';
 import type { OutboxEntry, Stores, Subscription } from '../store/ports.js';
-import { effectiveFeeds } from '../app.js';
 import { figureLine, storyLine, truncateContent } from './render.js';
 
 const DAY_MS = 86_400_000;
@@ -51,34 +50,31 @@ export function renderDigest(date: string, stories: Story[], figures: SourcedFig
 export interface DigestDeps {
   stores: Stores;
   logger: Logger;
-  defaultFeeds: string[];
   now: () => Date;
 }
 
-/** Queues every digest that is due now; returns how many were queued. */
+/**
+ * Queues every digest that is due now; returns how many were queued. A digest carries the stories the
+ * enqueuer routed to it (digest-mode channels, and the overflow of instant channels' hourly cap): the same
+ * rules as instant posts, so a feed's first poll never reaches a digest either.
+ */
 export async function queueDueDigests(deps: DigestDeps): Promise<number> {
   const now = deps.now();
   const since = new Date(now.getTime() - DAY_MS).toISOString();
   let queued = 0;
   for (const g of await deps.stores.guilds.list()) {
-    const feeds = new Set(effectiveFeeds(g, deps.defaultFeeds));
-    for (const sub of g.subscriptions.filter((s) => s.mode === 'digest' || s.mode === 'instant')) {
+    for (const sub of g.subscriptions) {
+      const waiting = await deps.stores.outbox.awaitingDigest(sub.channelId);
+      if (waiting.length === 0) continue;
       const lastKey = `digest:${sub.channelId}`;
-      const overflow = await deps.stores.outbox.awaitingDigest(sub.channelId);
-      // Instant channels only get a digest when their hourly cap pushed stories into it.
-      if (sub.mode === 'instant' && overflow.length === 0) continue;
       const date = digestDue(sub, now, await deps.stores.meta.get<string>(lastKey));
       if (!date) continue;
 
-      const days = [...new Set([since.slice(0, 10), now.toISOString().slice(0, 10)])];
-      const recent = (await deps.stores.stories.byDays(days)).filter(
-        (s) => s.lastSeen >= since && s.firstSeen >= sub.since && s.reports.some((r) => feeds.has(r.feed)),
+      const stories = rankStories(
+        (await Promise.all(waiting.map((e) => (e.storyId ? deps.stores.stories.get(e.storyId) : undefined)))).filter(
+          (s): s is Story => s !== undefined,
+        ),
       );
-      const overflowStories = (
-        await Promise.all(overflow.map((e) => (e.storyId ? deps.stores.stories.get(e.storyId) : undefined)))
-      ).filter((s): s is Story => s !== undefined);
-      const byId = new Map([...overflowStories, ...(sub.mode === 'digest' ? recent : [])].map((s) => [s.id, s]));
-      const stories = rankStories([...byId.values()]);
       const figures = stories.flatMap((s) => s.figures).filter((f) => f.date >= since);
       const text = renderDigest(date, stories, figures, now);
       const entry: OutboxEntry = {
@@ -99,8 +95,8 @@ export async function queueDueDigests(deps: DigestDeps): Promise<number> {
         updatedAt: now.toISOString(),
       };
       await deps.stores.outbox.put(entry);
-      // The overflowed stories now travel in the digest: they are done, not dropped.
-      for (const e of overflow) await deps.stores.outbox.put({ ...e, status: 'sent', lastError: null, updatedAt: now.toISOString() });
+      // The waiting stories now travel in the digest: they are done, not dropped.
+      for (const e of waiting) await deps.stores.outbox.put({ ...e, status: 'sent', lastError: null, updatedAt: now.toISOString() });
       await deps.stores.meta.set(lastKey, date);
       queued += 1;
       deps.logger.info('digest queued', { guildId: g.guildId, channelId: sub.channelId, date, stories: stories.length });

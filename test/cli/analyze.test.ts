@@ -138,3 +138,32 @@ describe('compound-watch analyze', () => {
     expect(stderr).toMatch(/STORY_WINDOW_DAYS/u);
   });
 });
+
+describe('compound-watch poll --once', () => {
+  it('polls the configured feeds with the store, prints what it kept, and keeps nothing twice', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { rss, EVENT_RELEASE_A, IRRELEVANT } = await import('../support/articles.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cw-poll-'));
+    const feed = path.join(dir, 'feed.xml');
+    writeFileSync(feed, rss('Wire', [EVENT_RELEASE_A, ...IRRELEVANT]));
+    const env = { FEEDS: feed, DATA_DIR: path.join(dir, 'data') };
+    const first = await cli(['poll', '--once'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(EVENT_RELEASE_A.title);
+    expect(first.stdout).toMatch(/first poll: recorded, nothing posted/u);
+    expect(first.stdout).toMatch(/1 new relevant items/u);
+    const second = await cli(['poll', '--once', '--json'], env);
+    expect(second.code).toBe(0);
+    const out = JSON.parse(second.stdout) as Array<{ newItems: number; kept: unknown[] }>;
+    expect(out[0]?.newItems).toBe(0);
+    expect(out[0]?.kept).toEqual([]);
+  });
+
+  it('exits non-zero with one line when no configured feed is usable', async () => {
+    const r = await cli(['poll', '--once'], { FEEDS: '/nonexistent/feed.xml', DATA_DIR: '/tmp/cw-poll-none' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/no usable source/u);
+  });
+});

@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BotHandle } from '../../src/main.js';
 import { EVENT_RAID, EVENT_RELEASE_A, EVENT_SANCTIONS, IRRELEVANT, rss, type Article } from '../support/articles.js';
 import { ADMIN, BOT_TOKEN, startTestBot } from '../support/bot-harness.js';
 import { reachable } from '../support/backends.js';
