@@ -4,7 +4,8 @@
 import { shortHash } from '../core/hash.js';
 import type { SourcedFigure, Story } from '../core/types.js';
 import type { Logger } from '../log.js';
-import type { OutboxEntry, Stores, Subscription } from '../store/ports.js';
+import { newOutboxEntry } from '../pipeline/dispatch.js';
+import type { Stores, Subscription } from '../store/ports.js';
 import { figureLine, storyLine, truncateContent } from './render.js';
 
 const DAY_MS = 86_400_000;
@@ -77,24 +78,22 @@ export async function queueDueDigests(deps: DigestDeps): Promise<number> {
       );
       const figures = stories.flatMap((s) => s.figures).filter((f) => f.date >= since);
       const text = renderDigest(date, stories, figures, now);
-      const entry: OutboxEntry = {
-        key: `${sub.channelId}:digest:${date}`,
-        guildId: g.guildId,
-        channelId: sub.channelId,
-        kind: 'digest',
-        storyId: null,
-        text,
-        status: 'pending',
-        nonce: `d${shortHash(`${sub.channelId}:${date}`, 24)}`,
-        messageId: null,
-        sentVersion: 0,
-        wantedVersion: 0,
-        attempts: 0,
-        lastError: null,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      };
-      await deps.stores.outbox.put(entry);
+      await deps.stores.outbox.put(
+        newOutboxEntry(
+          {
+            key: `${sub.channelId}:digest:${date}`,
+            guildId: g.guildId,
+            channelId: sub.channelId,
+            kind: 'digest',
+            storyId: null,
+            text,
+            status: 'pending',
+            nonce: `d${shortHash(`${sub.channelId}:${date}`, 24)}`,
+            wantedVersion: 0,
+          },
+          now,
+        ),
+      );
       // The waiting stories now travel in the digest: they are done, not dropped.
       for (const e of waiting) await deps.stores.outbox.put({ ...e, status: 'sent', lastError: null, updatedAt: now.toISOString() });
       await deps.stores.meta.set(lastKey, date);

@@ -33,6 +33,14 @@ export const previewTargets: TargetResolver = async () => [
   { guildId: 'preview', channelId: 'preview', mode: 'instant', since: '1970-01-01T00:00:00.000Z' },
 ];
 
+/** A fresh outbox entry with the bookkeeping fields at their start values. */
+export function newOutboxEntry(
+  fields: Pick<OutboxEntry, 'key' | 'guildId' | 'channelId' | 'kind' | 'storyId' | 'text' | 'status' | 'nonce' | 'wantedVersion'>,
+  now: Date,
+): OutboxEntry {
+  return { ...fields, messageId: null, sentVersion: 0, attempts: 0, lastError: null, createdAt: now.toISOString(), updatedAt: now.toISOString() };
+}
+
 export interface EnqueueOptions {
   now: () => Date;
   /** Posts per channel per hour; the overflow waits for the channel's next digest. */
@@ -66,23 +74,22 @@ export function createEnqueuer(stores: Stores, targets: TargetResolver, options:
         if (count >= options.maxPostsPerHour) status = 'digest';
         else await stores.meta.set(hourKey(t.channelId, now), count + 1, 2 * 60 * 60 * 1000);
       }
-      await stores.outbox.put({
-        key,
-        guildId: t.guildId,
-        channelId: t.channelId,
-        kind: 'story',
-        storyId: story.id,
-        text: null,
-        status,
-        nonce: randomUUID().replace(/-/gu, '').slice(0, 25),
-        messageId: null,
-        sentVersion: 0,
-        wantedVersion: story.version,
-        attempts: 0,
-        lastError: null,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      });
+      await stores.outbox.put(
+        newOutboxEntry(
+          {
+            key,
+            guildId: t.guildId,
+            channelId: t.channelId,
+            kind: 'story',
+            storyId: story.id,
+            text: null,
+            status,
+            nonce: randomUUID().replace(/-/gu, '').slice(0, 25),
+            wantedVersion: story.version,
+          },
+          now,
+        ),
+      );
     }
   };
 }

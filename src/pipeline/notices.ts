@@ -4,6 +4,7 @@ import { shortHash } from '../core/hash.js';
 import type { Logger } from '../log.js';
 import type { FeedState, OutboxEntry, Stores } from '../store/ports.js';
 import { effectiveFeeds } from '../app.js';
+import { newOutboxEntry } from './dispatch.js';
 import type { FeedOutcome } from './poll-cycle.js';
 
 export interface NoticeTarget {
@@ -31,23 +32,20 @@ export interface NoticeDeps {
 }
 
 function noticeEntry(t: NoticeTarget, id: string, text: string, now: Date): OutboxEntry {
-  return {
-    key: `${t.channelId}:notice:${id}`,
-    guildId: t.guildId,
-    channelId: t.channelId,
-    kind: 'notice',
-    storyId: null,
-    text,
-    status: 'pending',
-    nonce: `n${shortHash(`${t.channelId}:${id}`, 24)}`,
-    messageId: null,
-    sentVersion: 0,
-    wantedVersion: 0,
-    attempts: 0,
-    lastError: null,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  };
+  return newOutboxEntry(
+    {
+      key: `${t.channelId}:notice:${id}`,
+      guildId: t.guildId,
+      channelId: t.channelId,
+      kind: 'notice',
+      storyId: null,
+      text,
+      status: 'pending',
+      nonce: `n${shortHash(`${t.channelId}:${id}`, 24)}`,
+      wantedVersion: 0,
+    },
+    now,
+  );
 }
 
 /** Queues failure and recovery notices for the feeds of one cycle; returns how many were queued. */
