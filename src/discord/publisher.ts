@@ -4,7 +4,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { Logger } from '../log.js';
 import type { OutboxEntry, Stores } from '../store/ports.js';
-import { storyEmbed } from './render.js';
+import { storyEmbed, truncateContent } from './render.js';
 
 export interface OutgoingMessage {
   content?: string;
@@ -88,7 +88,7 @@ export class Publisher {
   }
 
   private async messageFor(entry: OutboxEntry): Promise<OutgoingMessage | null> {
-    if (entry.kind !== 'story') return { content: entry.text ?? '' };
+    if (entry.kind !== 'story') return { content: truncateContent(entry.text ?? '') };
     const story = entry.storyId ? await this.stores.stories.get(entry.storyId) : undefined;
     if (!story) return null;
     return { embeds: [storyEmbed(story, { now: this.now() })] };

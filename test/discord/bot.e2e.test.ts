@@ -167,6 +167,25 @@ describe('the bot end to end', () => {
     expect(body.content ?? '').not.toMatch(/@everyone|@here/u);
   });
 
+  it('shortens what exceeds Discord limits instead of failing the post', async () => {
+    const before = posts(NEWS).length;
+    const sentences = Array.from({ length: 60 }, (_, i) => `Police in Cambodia rescued ${200 + i * 13} workers from scam compound ${i} in Kampot.`);
+    const huge: Article = {
+      guid: 'huge-1',
+      title: `Kampot scam compound raids: ${'rescued workers describe forced scamming in Cambodia '.repeat(12)}`,
+      link: 'https://local.example/huge',
+      body: sentences.join(' '),
+      pubDate: 'Thu, 19 Feb 2026 09:00:00 GMT',
+    };
+    docs['/local.xml'] = [huge, ...(docs['/local.xml'] ?? [])];
+    await bot.cycle();
+    expect(posts(NEWS)).toHaveLength(before + 1);
+    const embed = posts(NEWS).at(-1)?.embeds[0] as { title?: string; fields?: unknown[] };
+    expect(embed.title?.length ?? 0).toBeLessThanOrEqual(256);
+    expect(JSON.stringify(embed).length).toBeLessThan(8000);
+    expect(fake.errors).toEqual([]);
+  });
+
   it('waits out a 429 with Retry-After and posts once; retries 500s and posts once', async () => {
     const before = posts(NEWS).length;
     const isPost = (r: { method: string; path: string }) => r.method === 'POST' && r.path === `/channels/${NEWS}/messages`;
