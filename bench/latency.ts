@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { BotHandle } from '../src/main.js';
 import { ADMIN, startTestBot } from '../test/support/bot-harness.js';
 import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, DEFAULT_OWNER_ID, FakeDiscord, defaultGuild } from '../test/support/fake-discord.js';
@@ -21,6 +21,8 @@ const INTERACTIONS = 1_000;
 const IN_FLIGHT = 50;
 /** Untimed interactions first, so the JIT and discord.js caches are warm for the timed ones. */
 const WARM_UP = 50;
+/** One at a time: the floor the loaded figures are compared with. */
+const UNLOADED = 100;
 
 /** Nearest-rank percentile of an ascending list. */
 function percentile(sorted: readonly number[], p: number): number {
@@ -92,13 +94,25 @@ export async function benchLatency(ctx: SectionContext): Promise<SectionResult> 
     ctx.progress(`seeded ${stories} stories from ${second.feeds[0]?.entries ?? 0} feed items; warming up`);
 
     await runInteractions(fake, WARM_UP, IN_FLIGHT);
+    // The warm-up spends discord.js's global request budget; starting the one-at-a-time run inside that
+    // second would time its rate-limit wait, not the bot.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const unloaded = await runInteractions(fake, UNLOADED, 1);
     globalThis.gc?.();
+    // CPU use and event-loop delay tell a saturated process apart from one that queues work in bursts.
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    const cpu0 = process.cpuUsage();
     const run = await runInteractions(fake, INTERACTIONS, IN_FLIGHT);
+    const cpu = process.cpuUsage(cpu0);
+    loop.disable();
     if (!/story/iu.test(run.sample)) throw new Error(`/latest did not list stories: ${run.sample.slice(0, 200)}`);
     if (fake.errors.length > 0) throw new Error(`FakeDiscord recorded ${fake.errors.length} server error(s): ${fake.errors[0]?.message ?? ''}`);
 
     const ack = run.timings.map((t) => t.ackMs).sort((a, b) => a - b);
     const reply = run.timings.map((t) => t.replyMs).sort((a, b) => a - b);
+    const idleAck = unloaded.timings.map((t) => t.ackMs).sort((a, b) => a - b);
+    const idleReply = unloaded.timings.map((t) => t.replyMs).sort((a, b) => a - b);
     const rows: Row[] = [
       { key: 'latency.stories_seeded', label: 'stories in the store', value: stories },
       { key: 'latency.interactions', label: `/latest interactions (${IN_FLIGHT} in flight)`, value: run.timings.length },
@@ -108,8 +122,18 @@ export async function benchLatency(ctx: SectionContext): Promise<SectionResult> 
       { key: 'latency.reply_p50_ms', label: 'full reply p50 (dispatch → edited reply)', value: percentile(reply, 50), unit: 'ms' },
       { key: 'latency.reply_p99_ms', label: 'full reply p99', value: percentile(reply, 99), unit: 'ms' },
       { key: 'latency.per_s', label: 'interactions answered per second', value: Math.round(run.timings.length / (run.wallMs / 1000)), unit: '/s' },
+      { key: 'latency.cpu_pct', label: 'process CPU during the run (1 core = 100)', value: Math.round(((cpu.user + cpu.system) / 1000 / run.wallMs) * 100), unit: '%' },
+      { key: 'latency.loop_delay_p99_ms', label: 'event-loop delay p99 / max', value: `${(loop.percentile(99) / 1e6).toFixed(1)} / ${(loop.max / 1e6).toFixed(1)} ms` },
+      { key: 'latency.unloaded_ack_p50_ms', label: 'one at a time: ack p50 / p99', value: `${percentile(idleAck, 50).toFixed(1)} / ${percentile(idleAck, 99).toFixed(1)} ms` },
+      { key: 'latency.unloaded_reply_p50_ms', label: 'one at a time: full reply p50 / p99', value: `${percentile(idleReply, 50).toFixed(1)} / ${percentile(idleReply, 99).toFixed(1)} ms` },
     ];
-    return { rows, notes: [`${WARM_UP} untimed warm-up interactions first; FakeDiscord and the feed server run in the bot's process`] };
+    return {
+      rows,
+      notes: [
+        `${WARM_UP} untimed warm-up interactions first; FakeDiscord and the feed server run in the bot's process`,
+        "each worker waits for the edited reply before its next command; discord.js lets those edits (PATCH @original) out at its global 50 requests/s, so new commands arrive in bursts of ~50",
+      ],
+    };
   } finally {
     await bot?.stop().catch(() => undefined);
     await fake?.stop().catch(() => undefined);

@@ -144,6 +144,60 @@ export async function benchParseVsAnalyze(_ctx: SectionContext): Promise<Section
   }
 }
 
+/**
+ * Per-run time budget of section 2. Past it the remaining items are refused (the run stops with a feed error)
+ * and the throughput is computed over what was processed: an optimistic figure, since the cost per item
+ * grows as stories and figure histories grow. It keeps `npm run bench` within minutes while the editorial
+ * step is far from its goal; a pipeline that meets the goal finishes 5,000 items in 2.5 s, far inside it.
+ */
+const RELEVANT_BUDGET_MS = 45_000;
+
+class BudgetExceeded extends Error {
+  override readonly name = 'BudgetExceeded';
+}
+
+interface EditorialTimes {
+  items: number;
+  processMs: number;
+  storyPutMs: number;
+  storyGetMs: number;
+  figuresAddMs: number;
+  stoppedEarly: boolean;
+}
+
+/** Wraps the core's editorial step and the story/figure store calls with timers and the run's budget. */
+function instrument(core: Core, deadline: number): EditorialTimes {
+  const times: EditorialTimes = { items: 0, processMs: 0, storyPutMs: 0, storyGetMs: 0, figuresAddMs: 0, stoppedEarly: false };
+  const editorial = core.editorial;
+  const original = editorial.process.bind(editorial);
+  editorial.process = async (item, now, verdict) => {
+    if (performance.now() > deadline) {
+      times.stoppedEarly = true;
+      throw new BudgetExceeded(`bench time budget of ${RELEVANT_BUDGET_MS / 1000} s reached`);
+    }
+    const t = performance.now();
+    try {
+      return await original(item, now, verdict);
+    } finally {
+      times.processMs += performance.now() - t;
+      times.items += 1;
+    }
+  };
+  const timed = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, add: (ms: number) => void) => async (...a: A): Promise<R> => {
+    const t = performance.now();
+    try {
+      return await fn(...a);
+    } finally {
+      add(performance.now() - t);
+    }
+  };
+  const { stories, figures } = core.stores;
+  stories.put = timed(stories.put.bind(stories), (ms) => (times.storyPutMs += ms));
+  stories.get = timed(stories.get.bind(stories), (ms) => (times.storyGetMs += ms));
+  figures.add = timed(figures.add.bind(figures), (ms) => (times.figuresAddMs += ms));
+  return times;
+}
+
 /** 2. 5,000 relevant reports of 200 events through the whole pipeline, stories included. */
 export async function benchRelevantPipeline(ctx: SectionContext): Promise<SectionResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cw-bench-relevant-'));
@@ -157,32 +211,62 @@ export async function benchRelevantPipeline(ctx: SectionContext): Promise<Sectio
       rssFeed({ title: 'Scam compound news (bench)', link: 'https://wire.example/', description: 'synthetic reports' }, articles),
     );
     const bytes = statSync(file).size;
-    const runs = 2;
-    const analyze = await bestAnalyze(file, dir, runs);
-    ctx.progress(`analyze runs (ms): ${runsText(analyze.all)}`);
-    const items = analyze.result.feeds[0]?.entries ?? 0;
-    const relevant = relevantCount(analyze.result);
+
+    // Best of two runs when a run is quick; a slow first run is not repeated (it would only cost time).
+    let best: { ms: number; result: CycleResult; times: EditorialTimes } | null = null;
+    const all: number[] = [];
+    for (let run = 0; run < 2; run++) {
+      const core = await analyzeCore(dir);
+      try {
+        globalThis.gc?.();
+        const t0 = performance.now();
+        const times = instrument(core, t0 + RELEVANT_BUDGET_MS);
+        const result = await runPollCycle(core.cycleDeps, [file], { analyze: true });
+        const ms = performance.now() - t0;
+        const feed = result.feeds[0];
+        if (!feed || (feed.status !== 'ok' && !times.stoppedEarly)) throw new Error(`analyze failed on the bench feed: ${feed?.error ?? 'no outcome'}`);
+        all.push(ms);
+        if (!best || times.items / ms > best.times.items / best.ms) best = { ms, result, times };
+        ctx.progress(`run ${run + 1}: ${times.items} items in ${(ms / 1000).toFixed(1)} s${times.stoppedEarly ? ' (stopped at the time budget)' : ''}`);
+        if (ms > 15_000) break;
+      } finally {
+        await core.stores.close();
+      }
+    }
+    if (!best) throw new Error('no runs');
+    const { ms, result, times } = best;
+    const items = times.items;
+    const relevant = relevantCount(result);
+    const share = (part: number): string => `${((100 * part) / times.processMs).toFixed(0)}% (${Math.round(part)} ms)`;
     const rows: Row[] = [
-      { key: 'relevant.items', label: 'feed items (relevant)', value: items },
+      { key: 'relevant.items', label: 'feed items (relevant)', value: result.feeds[0]?.entries ?? 0 },
       { key: 'relevant.feed_mb', label: 'feed size', value: bytes / 1024 / 1024, unit: 'MB' },
       { key: 'relevant.events', label: 'distinct events in the feed', value: EVENTS },
-      { key: 'relevant.analyze_ms', label: `analyze pipeline (best of ${runs})`, value: analyze.ms, unit: 'ms' },
+      { key: 'relevant.processed', label: 'items through the editorial step', value: times.stoppedEarly ? `${items} (budget hit)` : items },
+      { key: 'relevant.analyze_ms', label: `analyze pipeline${all.length > 1 ? ` (best of ${all.length})` : ''}`, value: ms, unit: 'ms' },
       {
         key: 'relevant.items_per_s',
-        label: 'throughput',
-        value: Math.round(items / (analyze.ms / 1000)),
+        label: times.stoppedEarly ? `throughput (≤, first ${items} items only)` : 'throughput',
+        value: Math.round(items / (ms / 1000)),
         unit: 'items/s',
         goal: { op: '>=', target: 2000 },
       },
       { key: 'relevant.judged_relevant', label: 'items judged relevant', value: relevant },
-      { key: 'relevant.stories', label: 'stories formed', value: analyze.result.changed.size },
+      { key: 'relevant.stories', label: 'stories formed', value: result.changed.size },
+      { key: 'relevant.reports_per_story', label: 'reports per story (mean)', value: result.changed.size > 0 ? relevant / result.changed.size : 0 },
+      { key: 'relevant.editorial_ms_per_item', label: '  editorial step per item', value: times.processMs / Math.max(1, items), unit: 'ms' },
+      { key: 'relevant.share_figures_add', label: '  of which store figures.add', value: share(times.figuresAddMs) },
+      { key: 'relevant.share_stories_put', label: '  of which store stories.put', value: share(times.storyPutMs) },
+      { key: 'relevant.share_stories_get', label: '  of which store stories.get', value: share(times.storyGetMs) },
       {
-        key: 'relevant.reports_per_story',
-        label: 'reports per story (mean)',
-        value: analyze.result.changed.size > 0 ? relevant / analyze.result.changed.size : 0,
+        key: 'relevant.share_compute',
+        label: '  of which relevance+figures+summary+clustering',
+        value: share(times.processMs - times.figuresAddMs - times.storyPutMs - times.storyGetMs),
       },
     ];
-    return { rows };
+    const notes = [`runs (ms): ${runsText(all)}; time budget per run ${RELEVANT_BUDGET_MS / 1000} s`];
+    if (times.stoppedEarly) notes.push('the run was stopped at its time budget: the throughput shown is over the first items only, and optimistic');
+    return { rows, notes };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,11 +6,13 @@
 //   npm run bench -- --only poll   one section (by name or number; see SECTIONS)
 //
 // Peak memory is the process RSS sampled every 20 ms from a worker thread: a sampler on the main thread
-// would miss exactly the peaks we care about, because they happen while the main thread is busy.
+// would miss exactly the peaks we care about, because they happen while the main thread is busy. A section's
+// peak is process-wide, so it includes whatever earlier sections left mapped; the poll section measures its
+// bot in a process of its own for that reason.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { benchLatency } from './latency.js';
 import { benchParseVsAnalyze, benchRelevantPipeline } from './pipeline.js';
@@ -45,10 +47,6 @@ export interface Measured<T> {
 }
 
 export interface SectionContext {
-  /** Runs `fn`, returning its wall time and the peak RSS while it ran. Nested calls are fine. */
-  measure<T>(fn: () => Promise<T>): Promise<Measured<T>>;
-  /** Current RSS in MB (for baselines). */
-  rssMb(): number;
   /** Progress lines while a long section runs, so a run never looks hung. */
   progress(line: string): void;
 }
@@ -71,7 +69,8 @@ const tick = () => { const r = process.memoryUsage.rss(); if (r > peak[0]) peak[
 setInterval(tick, 20);
 `;
 
-class RssSampler {
+/** Also used by the poll section's bot process (see poll.ts), which runs in a child of its own. */
+export class RssSampler {
   private readonly shared = new SharedArrayBuffer(8);
   private readonly peak = new Float64Array(this.shared);
   private readonly worker: Worker;
@@ -174,12 +173,12 @@ interface GoalOutcome {
 
 function printRow(row: Row, goals: Record<string, GoalOutcome>): void {
   const value = `${formatValue(row.value)}${row.unit ? ` ${row.unit}` : ''}`;
-  let line = `  ${row.label.padEnd(44)} ${value.padStart(16)}`;
+  let line = `  ${row.label.padEnd(48)} ${value.padStart(16)}`;
   if (row.goal) {
     const goalText = `goal ${OP_TEXT[row.goal.op]} ${formatValue(row.goal.target)}${row.unit ? ` ${row.unit}` : ''}`;
     if (typeof row.value === 'number') {
       const pass = meets(row.value, row.goal);
-      goals[row.key] = { value: row.value, op: row.goal.op, target: row.goal.target, pass };
+      goals[row.key] = { value: Math.round(row.value * 1000) / 1000, op: row.goal.op, target: row.goal.target, pass };
       line += `   ${goalText.padEnd(20)} ${pass ? 'PASS' : 'MISS'}`;
     } else {
       line += `   ${goalText.padEnd(20)} n/a`;
@@ -219,11 +218,7 @@ async function main(): Promise<number> {
   );
   if (typeof globalThis.gc !== 'function') console.log('(run with --expose-gc for comparable memory figures)');
 
-  const ctx: SectionContext = {
-    measure: (fn) => sampler.measure(fn),
-    rssMb: () => process.memoryUsage.rss() / 1024 / 1024,
-    progress: (line) => console.log(`  … ${line}`),
-  };
+  const ctx: SectionContext = { progress: (line) => console.log(`  … ${line}`) };
 
   for (const section of sections) {
     const number = SECTIONS.indexOf(section) + 1;
@@ -276,6 +271,9 @@ async function main(): Promise<number> {
   return Object.values(status).includes('error') ? 1 : 0;
 }
 
-const code = await main();
-// Sections close what they open; exiting explicitly guards the report against a handle someone forgot.
-process.exit(code);
+// Only as the entry point: poll.ts imports RssSampler from here inside its child process.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const code = await main();
+  // Sections close what they open; exiting explicitly guards the report against a handle someone forgot.
+  process.exit(code);
+}
