@@ -11,6 +11,7 @@ export type RelevanceFn = (input: { title: string; text: string; language?: stri
 /** Irrelevant items are kept for /why, without their body (it is never shown and costs space). */
 const IRRELEVANT_TEXT_KEEP = 0;
 const CLUSTERER_KEY = 'clusterer';
+const STORY_FIGURES_CAP = 300;
 
 export interface EditorialResult {
   record: ItemRecord;
@@ -140,7 +141,11 @@ export class Editorial {
           itemIds: existing.itemIds.includes(item.id) ? existing.itemIds : [...existing.itemIds, item.id],
           outlets: existing.outlets.includes(item.outlet) ? existing.outlets : [...existing.outlets, item.outlet],
           reports: existing.reports.some((r) => r.itemId === item.id) ? existing.reports : [...existing.reports, report],
-          figures: [...existing.figures, ...sourced.filter((f) => !existing.figures.some((e) => e.itemId === f.itemId && e.quote === f.quote))],
+          // The registry keeps every figure; the story keeps the latest few hundred for its post and /sources.
+          figures: [
+            ...existing.figures,
+            ...sourced.filter((f) => !existing.figures.some((e) => e.itemId === f.itemId && e.quote === f.quote)),
+          ].slice(-STORY_FIGURES_CAP),
           lastSeen: seenAt > existing.lastSeen ? seenAt : existing.lastSeen,
           version: existing.version + 1,
         }

@@ -234,6 +234,23 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
       for (const v of values) if (!have.has(v)) list.push(v);
       return list;
     });
+  // Index sets (days, feeds, metrics …) gain a member rarely but are touched on every write: remember what
+  // this process already added so the common case costs no read-modify-write. Removals forget it again.
+  const known = new Set<string>();
+  const addToIndex = async (key: string, value: string): Promise<void> => {
+    const memo = `${key}\u0000${value}`;
+    if (known.has(memo)) return;
+    await addToSet(key, [value]);
+    known.add(memo);
+  };
+  const removeFromIndex = async (key: string, values: string[]): Promise<void> => {
+    const drop = new Set(values);
+    for (const v of values) known.delete(`${key}\u0000${v}`);
+    await update<string[]>(key, (cur) => {
+      const next = (cur ?? []).filter((v) => !drop.has(v));
+      return next.length > 0 ? next : undefined;
+    });
+  };
 
   const seen: SeenStore = {
     async filterSeen(feed, ids) {
@@ -262,7 +279,7 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
     get: (source) => get<FeedState>(`feed:${shortHash(source, 16)}`),
     async put(state) {
       await set(`feed:${shortHash(state.source, 16)}`, state);
-      await addToSet('feeds:index', [state.source]);
+      await addToIndex('feeds:index', state.source);
     },
     async list() {
       const sources = (await get<string[]>('feeds:index')) ?? [];
@@ -276,9 +293,12 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
     async put(record) {
       await set(`item:${record.item.id}`, record);
       if (record.item.link) await set(`link:${shortHash(record.item.link, 20)}`, record.item.id);
+      // Indexed by day and feed, so a list stays as small as one feed's items of one day.
       const day = dayOf(record.seenAt);
-      await addToSet(`items:day:${day}`, [record.item.id]);
-      await addToSet('items:days', [day]);
+      const feed = shortHash(record.item.feed, 12);
+      await addToSet(`items:day:${day}:${feed}`, [record.item.id]);
+      await addToIndex(`items:dayfeeds:${day}`, feed);
+      await addToIndex('items:days', day);
     },
     async getByLink(link) {
       const id = await get<string>(`link:${shortHash(link, 20)}`);
@@ -294,13 +314,17 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
       const old = ((await get<string[]>('items:days')) ?? []).filter((d) => d < limit);
       let n = 0;
       for (const day of old) {
-        for (const id of (await get<string[]>(`items:day:${day}`)) ?? []) {
-          await items.delete(id);
-          n += 1;
+        const feedsOfDay = (await get<string[]>(`items:dayfeeds:${day}`)) ?? [];
+        for (const feed of feedsOfDay) {
+          for (const id of (await get<string[]>(`items:day:${day}:${feed}`)) ?? []) {
+            await items.delete(id);
+            n += 1;
+          }
+          await keyv.delete(`items:day:${day}:${feed}`);
         }
-        await keyv.delete(`items:day:${day}`);
+        await removeFromIndex(`items:dayfeeds:${day}`, feedsOfDay);
       }
-      if (old.length > 0) await update<string[]>('items:days', (cur) => (cur ?? []).filter((d) => d >= limit));
+      if (old.length > 0) await removeFromIndex('items:days', old);
       return n;
     },
   };
@@ -309,12 +333,12 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
   const stories: StoryStore = {
     get: (id) => get<Story>(`story:${id}`),
     async put(story) {
-      const isNew = (await get<Story>(`story:${story.id}`)) === undefined;
       await set(`story:${story.id}`, story);
-      if (isNew) {
+      // A story is filed under the day it was first seen, once (version 1 is its first write; a repeat is harmless).
+      if (story.version <= 1) {
         const day = dayOf(story.firstSeen);
         await addToSet(`stories:day:${day}`, [story.id]);
-        await addToSet('stories:days', [day]);
+        await addToIndex('stories:days', day);
       }
     },
     async recent(limit) {
@@ -337,34 +361,51 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
       const ids = (await get<string[]>(`stories:day:${day}`)) ?? [];
       for (const id of ids) await keyv.delete(`story:${id}`);
       await keyv.delete(`stories:day:${day}`);
-      await update<string[]>('stories:days', (cur) => (cur ?? []).filter((d) => d !== day));
+      await removeFromIndex('stories:days', [day]);
     },
   };
 
+  // Figures are kept per metric in monthly buckets (by the report's date): adding one rewrites one month.
+  const figureKey = (f: SourcedFigure) => `${f.itemId}|${f.quote}|${f.value}`;
+  const monthsOf = async (metric: Metric) => ((await get<string[]>(`figures:months:${metric}`)) ?? []).slice().sort();
   const figures: FigureRegistry = {
     async add(list) {
-      const byMetric = new Map<Metric, SourcedFigure[]>();
-      for (const f of list) byMetric.set(f.metric, [...(byMetric.get(f.metric) ?? []), f]);
-      for (const [metric, add] of byMetric) {
-        await update<SourcedFigure[]>(`figures:${metric}`, (cur) => {
-          const have = new Set((cur ?? []).map((f) => `${f.itemId}|${f.quote}|${f.value}`));
-          const next = [...(cur ?? []), ...add.filter((f) => !have.has(`${f.itemId}|${f.quote}|${f.value}`))];
+      const buckets = new Map<string, SourcedFigure[]>();
+      for (const f of list) {
+        const bucket = `${f.metric}|${f.date.slice(0, 7)}`;
+        buckets.set(bucket, [...(buckets.get(bucket) ?? []), f]);
+      }
+      for (const [bucket, add] of buckets) {
+        const [metric = '', month = ''] = bucket.split('|');
+        await update<SourcedFigure[]>(`figures:${metric}:${month}`, (cur) => {
+          const have = new Set((cur ?? []).map(figureKey));
+          const next = [...(cur ?? []), ...add.filter((f) => !have.has(figureKey(f)))];
           next.sort((a, b) => a.date.localeCompare(b.date));
           return next.slice(-FIGURE_HISTORY_CAP);
         });
-        await addToSet('figures:metrics', [metric]);
+        await addToIndex(`figures:months:${metric}`, month);
+        await addToIndex('figures:metrics', metric);
       }
     },
     async history(metric) {
-      return (await get<SourcedFigure[]>(`figures:${metric}`)) ?? [];
+      const months = await monthsOf(metric);
+      const lists = await getMany<SourcedFigure[]>(months.map((m) => `figures:${metric}:${m}`));
+      return lists.flatMap((l) => l ?? []);
     },
     async metrics() {
       return (await get<Metric[]>('figures:metrics')) ?? [];
     },
     async prune(cutoff) {
       const iso = cutoff.toISOString();
+      const month = iso.slice(0, 7);
       for (const metric of await figures.metrics()) {
-        await update<SourcedFigure[]>(`figures:${metric}`, (cur) => (cur ?? []).filter((f) => f.date >= iso));
+        const months = await monthsOf(metric);
+        const gone = months.filter((m) => m < month);
+        for (const m of gone) await keyv.delete(`figures:${metric}:${m}`);
+        if (gone.length > 0) await removeFromIndex(`figures:months:${metric}`, gone);
+        if (months.includes(month)) {
+          await update<SourcedFigure[]>(`figures:${metric}:${month}`, (cur) => (cur ?? []).filter((f) => f.date >= iso));
+        }
       }
     },
   };
@@ -382,7 +423,7 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
     },
     async put(settings) {
       await set(`guild:${settings.guildId}`, settings);
-      await addToSet('guilds:index', [settings.guildId]);
+      await addToIndex('guilds:index', settings.guildId);
     },
     async list() {
       const ids = (await get<string[]>('guilds:index')) ?? [];
