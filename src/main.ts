@@ -108,7 +108,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   }, LEASE_RENEW_MS);
   renewal.unref();
 
-  const cycle = async (): Promise<CycleResult | null> => {
+  const cycle = async (staggered: boolean): Promise<CycleResult | null> => {
     const t0 = Date.now();
     const got = await core.stores.lease.acquire(LEASE, holder, LEASE_TTL_MS);
     if (!got) {
@@ -122,7 +122,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     logger.info('poll cycle started');
     await publisher.drain();
     const sources = await feedsToPoll(core.stores, core.defaultFeeds);
-    const spread = overrides.staggerMs ?? staggerSpread(task);
+    const spread = staggered ? (overrides.staggerMs ?? staggerSpread(task)) : 0;
     const result = await runPollCycle(core.cycleDeps, sources, {
       // A stable slot per feed inside the interval: publishers see us at the same moment each cycle.
       delayFor: (source) => (spread > 0 ? parseInt(shortHash(source, 8), 16) % spread : 0),
@@ -161,13 +161,13 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   // Cycles never overlap: a cycle that is still running makes the next trigger a no-op.
   let running: Promise<CycleResult | null> | null = null;
   let stopping = false;
-  const safeCycle = (): Promise<CycleResult | null> => {
+  const safeCycle = (staggered = false): Promise<CycleResult | null> => {
     if (stopping) return Promise.resolve(null);
     if (running) {
       logger.warn('poll cycle still running; this trigger is skipped');
       return Promise.resolve(null);
     }
-    running = cycle()
+    running = cycle(staggered)
       .catch((err: unknown) => {
         logger.error('poll cycle failed', { err });
         return null;
@@ -179,15 +179,17 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   };
 
   if (overrides.schedule !== false) {
-    task = cron.schedule(config.pollCron, () => safeCycle(), { name: 'poll-cycle', noOverlap: true });
-    void safeCycle(); // the first cycle runs at start-up
+    task = cron.schedule(config.pollCron, () => safeCycle(true), { name: 'poll-cycle', noOverlap: true });
+    // The first cycle runs at start-up, at once (a user starting the bot wants to see it work); scheduled
+    // cycles are spread over the interval.
+    void safeCycle(false);
   }
 
   return {
     core,
     client,
     publisher,
-    cycle: safeCycle,
+    cycle: () => safeCycle(overrides.staggerMs !== undefined),
     async stop() {
       stopping = true;
       clearInterval(renewal);
