@@ -57,12 +57,26 @@ const TIME_RE =
   /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:\s*([ap])\.?m\.?(?![\p{L}]))?(?:\s*(?:(?:gmt|utc|ut)?\s*([+-])(\d{1,2}):?(\d{2})?|\(?([\p{L}]{1,5})\)?(?![\p{L}])))?/iu;
 
 /** Parses a feed date (RFC 822 and its many deviations, ISO 8601, several languages) to ISO 8601, or null. */
+const RFC822_RE = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) \d{2}:\d{2}(?::\d{2})? (?:GMT|UTC|UT|Z|[+-]\d{4})$/;
+const RFC822_MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
+
 export function parseDate(input: string | undefined | null): string | null {
   if (typeof input !== 'string') return null;
   let s = input.trim();
   const cdata = /^<!\[CDATA\[([\s\S]*)\]\]>$/.exec(s);
   if (cdata) s = (cdata[1] ?? '').trim();
   if (s.length < 6 || s.length > 80) return null;
+  // Fast path for the common well-formed RFC 822 date with an explicit zone (most RSS feeds).
+  const rfc = RFC822_RE.exec(s);
+  if (rfc) {
+    const day = Number(rfc[1]);
+    const month = RFC822_MONTHS.indexOf(rfc[2] ?? '') / 3;
+    // Date.parse rolls "31 Feb" over into March; a day the month does not have is not a date.
+    const valid = new Date(Date.UTC(Number(rfc[3]), month, day)).getUTCDate() === day;
+    const t = Date.parse(s);
+    if (valid && !Number.isNaN(t)) return new Date(t).toISOString();
+    if (!valid) return null;
+  }
 
   const iso = ISO_RE.exec(s);
   if (iso) {

@@ -58,18 +58,24 @@ export function decodeEntities(s: string): string {
 const INVISIBLE_RE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 // C0/C1 controls except \n and \t (the tab becomes a space below).
 const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const UNWANTED_TEST_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
 
 /** Strips invisible/bidi/control characters and collapses whitespace, keeping single line breaks between paragraphs. */
 export function cleanText(s: string): string {
-  const stripped = s.replace(/\r\n?/g, '\n').replace(CONTROL_RE, '').replace(INVISIBLE_RE, '');
+  // Each pass is skipped when there is nothing for it to do: this runs on every item of every feed.
+  let stripped = s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s;
+  if (UNWANTED_TEST_RE.test(stripped)) stripped = stripped.replace(CONTROL_RE, '').replace(INVISIBLE_RE, '');
   return stripped
     .replace(/[\t \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g, ' ')
     .replace(/ *\n[ \n]*/g, '\n')
     .trim();
 }
 
-const BLOCK_TAG_RE =
-  /<\/?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|table|thead|tbody|section|article|aside|header|footer|pre|hr|figure|figcaption|dl|dt|dd|address|main|nav|center)\b[^>]*>/gi;
+const BLOCK_TAGS = new Set(
+  'p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table thead tbody section article aside header footer pre hr figure figcaption dl dt dd address main nav center'.split(' '),
+);
+const SPACED_TAGS = new Set(['td', 'th', 'img', 'input', 'button', 'label']);
+const HIDDEN_TEST_RE = /<(?:script|style|noscript|template|iframe|object|svg)\b/i;
 
 /** Plain text of an HTML fragment: script/style dropped, block tags as line breaks, entities decoded once. */
 export function htmlToText(html: string): string {
@@ -78,15 +84,16 @@ export function htmlToText(html: string): string {
   // Feeds often escape twice ("&amp;#32;", "&amp;quot;"): undo the outer layer so one decode yields the character.
   if (s.includes('&amp;')) s = s.replace(/&amp;(#\d{1,8};|#[xX][0-9a-fA-F]{1,7};|[A-Za-z][A-Za-z0-9]{1,31};)/g, '&$1');
   if (s.includes('<')) {
-    s = s
-      .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
-      .replace(/<!--[\s\S]*?(?:-->|$)/g, ' ')
-      // Unclosed script/style runs to the end: better to lose a tail than to leak code into text.
-      .replace(/<(script|style|noscript|template|iframe|object|svg)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi, ' ')
-      .replace(/<[!?][^>]*>/g, ' ')
-      .replace(BLOCK_TAG_RE, '\n')
-      .replace(/<\/?(?:td|th|img|input|button|label)\b[^>]*>/gi, ' ')
-      .replace(/<\/?[A-Za-z][^>]*>/g, '');
+    if (s.includes('<![CDATA[')) s = s.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
+    if (s.includes('<!--')) s = s.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ');
+    // Unclosed script/style runs to the end: better to lose a tail than to leak code into text.
+    if (HIDDEN_TEST_RE.test(s)) s = s.replace(/<(script|style|noscript|template|iframe|object|svg)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi, ' ');
+    if (s.includes('<!') || s.includes('<?')) s = s.replace(/<[!?][^>]*>/g, ' ');
+    // One pass over the remaining tags: block tags become line breaks, cell-like ones a space, the rest nothing.
+    s = s.replace(/<\/?([A-Za-z][A-Za-z0-9]*)\b[^>]*>/g, (_tag, name: string) => {
+      const n = name.toLowerCase();
+      return BLOCK_TAGS.has(n) ? '\n' : SPACED_TAGS.has(n) ? ' ' : '';
+    });
   }
   return cleanText(decodeEntities(s));
 }
