@@ -28,7 +28,7 @@ const RUNS = 3;
 const BENCH_MAX_BYTES = 64 * 1024 * 1024;
 
 async function analyzeCore(dataDir: string): Promise<Core> {
-  const core = await buildCore(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), silentLogger, { memory: true });
+  const core = await buildCore(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), silentLogger, { memory: true, persist: false }); // as `analyze` builds it
   core.cycleDeps.fetchOptions = { ...core.cycleDeps.fetchOptions, maxBytes: BENCH_MAX_BYTES };
   return core;
 }

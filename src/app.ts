@@ -47,11 +47,17 @@ export function fetchOptionsFor(config: Config): Omit<FetchOptions, 'validators'
 export async function buildCore(
   config: Config,
   logger: Logger,
-  options: { memory?: boolean; fetch?: Fetcher; now?: () => Date } = {},
+  options: {
+    memory?: boolean;
+    /** False for `analyze`: stories and figures live for the run only. */
+    persist?: boolean;
+    fetch?: Fetcher;
+    now?: () => Date;
+  } = {},
 ): Promise<Core> {
   const stores = await openStores({ storeUrl: config.storeUrl, dataDir: config.dataDir, memory: options.memory ?? false, logger });
   const relevance = createRelevanceScorer(cambodiaScamCompounds, { includeAdjacent: config.includeAdjacent });
-  const editorial = await Editorial.load(stores, relevance, config.storyWindowDays);
+  const editorial = await Editorial.load(stores, relevance, config.storyWindowDays, options.persist ?? true);
   const cycleDeps: CycleDeps = {
     stores,
     editorial,

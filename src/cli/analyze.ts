@@ -106,7 +106,7 @@ export async function analyze(
   opts: { json: boolean; config: Config; logger: Logger; stdout: (s: string) => void; stderr: NodeJS.WriteStream },
 ): Promise<number> {
   if (sources.length === 0) throw new UsageError('analyze needs at least one SOURCE (a feed URL or file path)');
-  const core = await buildCore(opts.config, opts.logger, { memory: true });
+  const core = await buildCore(opts.config, opts.logger, { memory: true, persist: false });
   const started = Date.now();
   const showProgress = opts.stderr.isTTY === true;
   try {

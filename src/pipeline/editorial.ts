@@ -51,13 +51,15 @@ export class Editorial {
     private readonly relevance: RelevanceFn,
     private clusterer: StoryClusterer,
     private readonly windowDays: number,
+    /** False for `analyze`: stories live in memory for the one run, nothing is written to the store. */
+    private readonly persist: boolean,
   ) {}
 
-  static async load(stores: Stores, relevance: RelevanceFn, windowDays: number): Promise<Editorial> {
+  static async load(stores: Stores, relevance: RelevanceFn, windowDays: number, persist = true): Promise<Editorial> {
     const snap = await stores.meta.get<ClustererSnapshot>(CLUSTERER_KEY);
     const options = { windowDays };
     const clusterer = snap ? StoryClusterer.restore(snap, options) : new StoryClusterer(options);
-    return new Editorial(stores, relevance, clusterer, windowDays);
+    return new Editorial(stores, relevance, clusterer, windowDays, persist);
   }
 
   /** Reload the clustering state from the store (another process may have held the poller lease). */
@@ -169,8 +171,10 @@ export class Editorial {
       }
     }
     this.storyCache.set(story.id, story);
-    await this.stores.stories.put(story);
-    await this.stores.figures.add(sourced);
+    if (this.persist) {
+      await this.stores.stories.put(story);
+      await this.stores.figures.add(sourced);
+    }
     return { record, story, storyIsNew: !existing };
   }
 
