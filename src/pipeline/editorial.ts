@@ -32,7 +32,7 @@ const KIND_WEIGHT: Record<OutletKind, number> = {
 };
 
 function headlineScore(r: Report): number {
-  const len = [...r.title].length;
+  const len = r.title.length;
   const lengthScore = len < 25 ? 0 : len <= 120 ? 2 : 1;
   return KIND_WEIGHT[r.outletKind] + lengthScore;
 }
@@ -137,17 +137,15 @@ export class Editorial {
       published: item.published,
       seenAt,
     };
+    // `existing` never has this item yet (checked above), so its report and figures are simply appended.
     const story: Story = existing
       ? {
           ...existing,
-          itemIds: existing.itemIds.includes(item.id) ? existing.itemIds : [...existing.itemIds, item.id],
+          itemIds: [...existing.itemIds, item.id],
           outlets: existing.outlets.includes(item.outlet) ? existing.outlets : [...existing.outlets, item.outlet],
-          reports: existing.reports.some((r) => r.itemId === item.id) ? existing.reports : [...existing.reports, report],
+          reports: [...existing.reports, report],
           // The registry keeps every figure; the story keeps the latest few hundred for its post and /sources.
-          figures: [
-            ...existing.figures,
-            ...sourced.filter((f) => !existing.figures.some((e) => e.itemId === f.itemId && e.quote === f.quote)),
-          ].slice(-STORY_FIGURES_CAP),
+          figures: [...existing.figures, ...sourced].slice(-STORY_FIGURES_CAP),
           lastSeen: seenAt > existing.lastSeen ? seenAt : existing.lastSeen,
           version: existing.version + 1,
         }
