@@ -610,6 +610,9 @@ export class StoryClusterer {
   private score(f: DocFeatures, story: StoryState): Scored | undefined {
     const gap = Math.max(0, f.time - story.lastSeen, story.firstSeen - f.time);
     if (gap > this.windowMs) return undefined;
+    // A story spans at most the window from its first to its last report: without this cap, look-alike
+    // events a few days apart chain into one story that never ends (each joins its predecessor).
+    if (Math.max(story.lastSeen, f.time) - Math.min(story.firstSeen, f.time) > this.windowMs) return undefined;
 
     // Copies first: a republished wire story joins whatever the other signals say.
     for (const ex of story.exemplars) {
