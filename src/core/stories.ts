@@ -52,7 +52,7 @@ export interface ClusterOptions {
   maxCandidates?: number;
   /** Index keys (rare terms, names) a story must share with a report to be scored at all. Default 1. */
   minOverlap?: number;
-  /** Newest story ids kept per index key. Default 200. */
+  /** Newest story ids kept per index key. Default 64 (the newest stories are the ones inside the window). */
   postingCap?: number;
   /** Bound on the document-frequency table. Default 50,000 terms. */
   maxDfTerms?: number;
@@ -99,9 +99,9 @@ const DEFAULTS = {
   windowDays: 7,
   threshold: 0.3,
   marginDays: 1,
-  maxCandidates: 20,
+  maxCandidates: 10,
   minOverlap: 1,
-  postingCap: 200,
+  postingCap: 64,
   maxDfTerms: 50_000,
 } as const;
 
@@ -593,7 +593,10 @@ export class StoryClusterer {
     const buckets: string[][] = [];
     for (const [id, n] of overlap) (buckets[n] ??= []).push(id);
     const ranked: StoryState[] = [];
-    for (let n = buckets.length - 1; n >= this.minOverlap; n--) {
+    // A candidate sharing under a third of the best candidate's keys cannot outscore it on shared terms:
+    // skipping those keeps the full comparisons few when thousands of stories share one common key.
+    const floor = Math.max(this.minOverlap, Math.ceil((buckets.length - 1) / 3));
+    for (let n = buckets.length - 1; n >= floor; n--) {
       for (const id of buckets[n] ?? []) {
         // Ids of pruned stories linger in lists their story no longer tracked; skip them here.
         const story = this.stories.get(id);
