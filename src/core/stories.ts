@@ -48,7 +48,7 @@ export interface ClusterOptions {
   threshold?: number;
   /** Stories are kept this many days past the window, for reports that arrive late. Default 1. */
   marginDays?: number;
-  /** Stories scored in full per report. Default 20. */
+  /** Stories scored in full per report. Default 10. */
   maxCandidates?: number;
   /** Index keys (rare terms, names) a story must share with a report to be scored at all. Default 1. */
   minOverlap?: number;
