@@ -644,15 +644,9 @@ function readNounPhrase(lower: string, from: number, currency: string | null): N
       }
       return np;
     }
-    if (sawNationality !== null) {
-      // A nationality used as the noun ("45 Thais repatriated", "2,000 Chinese deported").
-      np.kind = 'people';
-      np.unit = 'people';
-      np.nationality = sawNationality;
-      return np;
-    }
-    np.kind = 'unknown';
-    return np;
+    // A nationality used as the noun ("45 Thais repatriated", "2,000 Chinese deported").
+    if (sawNationality === null) np.kind = 'unknown';
+    break;
   }
   if (sawNationality !== null) {
     np.kind = 'people';
