@@ -146,6 +146,13 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     const failedFeeds = result.feeds.filter((f) => f.status === 'error').length;
     logger.info('poll cycle finished', { feeds: result.feeds.length, failedFeeds, stories: result.changed.size, ...drained, ms: lastCycle.ms });
     if (preview) {
+      const errors = result.feeds.filter((f) => f.status === 'error');
+      if (errors.length > 0 && errors.length === result.feeds.length) {
+        stdout(
+          `none of the ${errors.length} feeds could be fetched (first error: ${errors[0]?.error ?? 'unknown'}); ` +
+            'set FEEDS to reachable URLs or local files (see .env.example). Retrying on schedule.',
+        );
+      }
       const first = result.feeds.filter((f) => f.firstPoll && f.status === 'ok');
       const quiet = [...result.changed.values()].filter((c) => !c.postable);
       if (first.length > 0) {
