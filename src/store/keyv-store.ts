@@ -236,16 +236,17 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
     });
   // Index sets (days, feeds, metrics …) gain a member rarely but are touched on every write: remember what
   // this process already added so the common case costs no read-modify-write. Removals forget it again.
-  const known = new Set<string>();
+  const known = new Map<string, Set<string>>();
   const addToIndex = async (key: string, value: string): Promise<void> => {
-    const memo = `${key}\u0000${value}`;
-    if (known.has(memo)) return;
+    if (known.get(key)?.has(value)) return;
     await addToSet(key, [value]);
-    known.add(memo);
+    let members = known.get(key);
+    if (!members) known.set(key, (members = new Set()));
+    members.add(value);
   };
   const removeFromIndex = async (key: string, values: string[]): Promise<void> => {
     const drop = new Set(values);
-    for (const v of values) known.delete(`${key}\u0000${v}`);
+    for (const v of values) known.get(key)?.delete(v);
     await update<string[]>(key, (cur) => {
       const next = (cur ?? []).filter((v) => !drop.has(v));
       return next.length > 0 ? next : undefined;
@@ -334,12 +335,10 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
     get: (id) => get<Story>(`story:${id}`),
     async put(story) {
       await set(`story:${story.id}`, story);
-      // A story is filed under the day it was first seen, once (version 1 is its first write; a repeat is harmless).
-      if (story.version <= 1) {
-        const day = dayOf(story.firstSeen);
-        await addToSet(`stories:day:${day}`, [story.id]);
-        await addToIndex('stories:days', day);
-      }
+      // Filed under the day it was first seen; after the first write this costs no store round trip.
+      const day = dayOf(story.firstSeen);
+      await addToIndex(`stories:day:${day}`, story.id);
+      await addToIndex('stories:days', day);
     },
     async recent(limit) {
       const out: Story[] = [];
@@ -361,6 +360,7 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
       const ids = (await get<string[]>(`stories:day:${day}`)) ?? [];
       for (const id of ids) await keyv.delete(`story:${id}`);
       await keyv.delete(`stories:day:${day}`);
+      known.delete(`stories:day:${day}`);
       await removeFromIndex('stories:days', [day]);
     },
   };
