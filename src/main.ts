@@ -125,7 +125,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     const spread = staggered ? (overrides.staggerMs ?? staggerSpread(task)) : 0;
     const result = await runPollCycle(core.cycleDeps, sources, {
       // A stable slot per feed inside the interval: publishers see us at the same moment each cycle.
-      delayFor: (source) => (spread > 0 ? parseInt(shortHash(source, 8), 16) % spread : 0),
+      delayFor: (source) => staggerDelay(source, spread),
     });
     await queueFeedNotices(
       {
@@ -207,6 +207,11 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
       await core.stores.close();
     },
   };
+}
+
+/** A feed's stable slot inside the spread: the same source always waits the same time into a cycle. */
+export function staggerDelay(source: string, spreadMs: number): number {
+  return spreadMs > 0 ? parseInt(shortHash(source, 8), 16) % spreadMs : 0;
 }
 
 /** Half the poll interval (from the cron schedule), capped at 10 minutes; 0 when unknown. */

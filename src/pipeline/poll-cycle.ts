@@ -173,9 +173,12 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
       const fresh = items.filter((i) => !seen.has(i.id));
       outcome.newItems = fresh.length;
       await editorialLock.run(async () => {
+        const irrelevant: ItemRecord[] = [];
         for (const item of fresh) {
-          outcome.records.push(await processOnce(item, state.primed || !!options.analyze));
+          outcome.records.push(await processOnce(item, state.primed || !!options.analyze, irrelevant));
         }
+        // Irrelevant items cause no post: they are recorded together (for /why) before the feed is marked seen.
+        if (!options.analyze && irrelevant.length > 0) await deps.stores.items.putMany(irrelevant);
       });
       if (!options.analyze) {
         const at = now();
@@ -213,7 +216,7 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
   };
 
   // One item can arrive through several feeds (an outlet's own feed and a news search); it is judged once.
-  const processOnce = async (item: Item, primed: boolean): Promise<ItemRecord> => {
+  const processOnce = async (item: Item, primed: boolean, irrelevant: ItemRecord[]): Promise<ItemRecord> => {
     const before = processedIds.get(item.id) ?? (options.analyze ? undefined : await deps.stores.items.get(item.id));
     if (before) return before;
     const result = await deps.editorial.process(item, now());
@@ -228,7 +231,10 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
       changed.set(result.story.id, entry);
       if (!options.analyze) await deps.onStory?.(entry.story, entry.postable);
     }
-    if (!options.analyze) await deps.stores.items.put(result.record);
+    if (!options.analyze) {
+      if (result.record.relevance.relevant) await deps.stores.items.put(result.record);
+      else irrelevant.push(result.record);
+    }
     return result.record;
   };
 

@@ -291,15 +291,23 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
 
   const items: ItemStore = {
     get: (id) => get<ItemRecord>(`item:${id}`),
-    async put(record) {
-      await set(`item:${record.item.id}`, record);
-      if (record.item.link) await set(`link:${shortHash(record.item.link, 20)}`, record.item.id);
-      // Indexed by day and feed, so a list stays as small as one feed's items of one day.
-      const day = dayOf(record.seenAt);
-      const feed = shortHash(record.item.feed, 12);
-      await addToSet(`items:day:${day}:${feed}`, [record.item.id]);
-      await addToIndex(`items:dayfeeds:${day}`, feed);
-      await addToIndex('items:days', day);
+    put: (record) => items.putMany([record]),
+    async putMany(records) {
+      // Indexed by day and feed, so a list stays as small as one feed's items of one day, and a batch
+      // costs one index update per list however many items it holds.
+      const lists = new Map<string, string[]>();
+      for (const record of records) {
+        await set(`item:${record.item.id}`, record);
+        if (record.item.link) await set(`link:${shortHash(record.item.link, 20)}`, record.item.id);
+        const key = `${dayOf(record.seenAt)}:${shortHash(record.item.feed, 12)}`;
+        lists.set(key, [...(lists.get(key) ?? []), record.item.id]);
+      }
+      for (const [key, ids] of lists) {
+        const [day = '', feed = ''] = key.split(':');
+        await addToSet(`items:day:${day}:${feed}`, ids);
+        await addToIndex(`items:dayfeeds:${day}`, feed);
+        await addToIndex('items:days', day);
+      }
     },
     async getByLink(link) {
       const id = await get<string>(`link:${shortHash(link, 20)}`);

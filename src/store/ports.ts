@@ -92,6 +92,8 @@ export interface FeedStateStore {
 export interface ItemStore {
   get(id: string): Promise<ItemRecord | undefined>;
   put(record: ItemRecord): Promise<void>;
+  /** Many records at once (a feed's irrelevant items): one index update per feed and day. */
+  putMany(records: ItemRecord[]): Promise<void>;
   getByLink(link: string): Promise<ItemRecord | undefined>;
   delete(id: string): Promise<void>;
   /** Deletes items first seen on UTC days before the cutoff; returns how many went. */
