@@ -123,6 +123,28 @@ describe('faults', () => {
     }
   });
 
+  it('an unexpected error in a command is logged with context and answered briefly, without internals', async () => {
+    const logs: string[] = [];
+    const bot = await startTestBot({ fake, dataDir: path.join(tmp, 'boundary'), feeds: [feeds.url('/f.xml')], logLines: logs });
+    try {
+      bot.core.stores.stories.recent = async () => {
+        throw new Error('disk I/O error at /var/lib/secret/path');
+      };
+      const h = await fake.sendInteraction({ guildId: GUILD.id, channelId: NEWS, userId: '1300000000000000001', name: 'latest' });
+      const reply = await h.final();
+      expect(reply.content).toMatch(/Something went wrong/u);
+      expect(JSON.stringify(reply)).not.toMatch(/secret\/path|disk I\/O/u);
+      const line = logs.find((l) => l.includes('command failed'));
+      expect(line).toBeDefined();
+      expect(line).toContain('"command":"latest"');
+      expect(line).toContain(GUILD.id);
+      expect(line).toContain('disk I/O error');
+    } finally {
+      await bot.stop();
+      fake.reset();
+    }
+  });
+
   it('the gateway closing mid-run is resumed and commands keep working', async () => {
     const bot = await startTestBot({ fake, dataDir: path.join(tmp, 'gateway'), feeds: [feeds.url('/f.xml')] });
     try {
