@@ -31,7 +31,7 @@ export function effectiveFeeds(settings: GuildSettings, defaults: string[]): str
   return [...new Set([...defaults.filter((f) => !removed.has(f)), ...settings.addedFeeds])];
 }
 
-/** Every feed some server follows; the defaults when no server has settings yet. */
+/** The defaults (always: preview, the CLI and servers that kept them) plus every feed a server added. */
 export async function feedsToPoll(stores: Stores, defaults: string[]): Promise<string[]> {
   const guilds = await stores.guilds.list();
   if (guilds.length === 0) return defaults;

@@ -18,6 +18,7 @@ import { queueDueDigests } from './discord/digest.js';
 import { adminTargets, queueFeedNotices } from './pipeline/notices.js';
 import { pruneOld } from './pipeline/retention.js';
 import { parseFeedXml } from './feeds/parse.js';
+import { checkFeedScheme } from './feeds/ssrf.js';
 
 export interface BotOverrides {
   clientOptions?: Partial<ClientOptions>;
@@ -224,16 +225,8 @@ export function staggerSpread(task: ScheduledTask | null): number {
 
 /** A feed URL an admin may add: http(s), reachable, and actually a feed. */
 export async function checkFeedUrl(url: string, fetcher: Fetcher, core: Core): Promise<void> {
-  let parsed: URL;
   try {
-    parsed = new URL(url);
-  } catch {
-    throw new UserError(`"${url.slice(0, 200)}" is not a URL.`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UserError(`Only http and https feeds can be added (got ${parsed.protocol.replace(/:$/u, '')}).`);
-  }
-  try {
+    checkFeedScheme(url);
     const result = await fetcher(url, { ...core.cycleDeps.fetchOptions, totalTimeoutMs: 10_000 });
     if (result.kind === 'ok') await parseFeedXml(result.body);
   } catch (err) {

@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { FeedState, ItemRecord, Stores } from '../store/ports.js';
 import type { Editorial } from './editorial.js';
 import { HostLimiter } from './limiter.js';
+import { KeyedQueue } from '../serial.js';
 
 export const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
 const BASE_BACKOFF_MS = 60 * 1000;
@@ -98,21 +99,12 @@ export function isDue(state: FeedState | undefined, now: Date): boolean {
   return !state?.nextDue || Date.parse(state.nextDue) <= now.getTime();
 }
 
-/** Serialises the editorial step: stories are read-modify-written and must not interleave. */
-class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn, fn);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
-
 export async function runPollCycle(deps: CycleDeps, sources: string[], options: CycleOptions = {}): Promise<CycleResult> {
   const now = deps.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const limiter = new HostLimiter(deps.concurrency ?? 16, deps.perHost ?? 2);
-  const editorialLock = new Mutex();
+  // The editorial step read-modify-writes stories: feeds fetched in parallel take turns here.
+  const editorialLock = new KeyedQueue();
   const changed: CycleResult['changed'] = new Map();
   const processedIds = new Map<string, ItemRecord>();
   let done = 0;
@@ -172,7 +164,7 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
         : await deps.stores.seen.filterSeen(source, items.map((i) => i.id));
       const fresh = items.filter((i) => !seen.has(i.id));
       outcome.newItems = fresh.length;
-      await editorialLock.run(async () => {
+      await editorialLock.run('editorial', async () => {
         const irrelevant: ItemRecord[] = [];
         for (const item of fresh) {
           outcome.records.push(await processOnce(item, state.primed || !!options.analyze, irrelevant));

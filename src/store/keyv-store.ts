@@ -10,6 +10,7 @@ import KeyvRedis from '@keyv/redis';
 import KeyvPostgres from '@keyv/postgres';
 import { shortHash } from '../core/hash.js';
 import type { Logger } from '../log.js';
+import { KeyedQueue } from '../serial.js';
 import type { Metric, SourcedFigure, Story } from '../core/types.js';
 import type {
   FeedState,
@@ -33,22 +34,6 @@ const FIGURE_HISTORY_CAP = 2000;
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';
-}
-
-/** Serialises async read-modify-write cycles per key within this process. */
-class KeyLocks {
-  private readonly tails = new Map<string, Promise<unknown>>();
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.tails.get(key) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    this.tails.set(key, tail);
-    try {
-      return await next;
-    } finally {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
 }
 
 interface Backend {
@@ -197,7 +182,7 @@ function redisLease(adapter: KeyvRedis<unknown>, namespace: string): LeaseStore 
 
 export function createStores(backend: Backend, logger?: Logger): Stores {
   const { keyv } = backend;
-  const locks = new KeyLocks();
+  const locks = new KeyedQueue();
   let lastError: unknown = null;
   keyv.on('error', (err: unknown) => {
     lastError = err;
