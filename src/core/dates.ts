@@ -36,12 +36,18 @@ function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(y: number, mo: number): number {
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return mo === 2 && leap ? 29 : (DAYS_IN_MONTH[mo - 1] ?? 0);
+}
+
 function build(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offsetMin: number): string | null {
   if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return null;
-  const t = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offsetMin * 60_000;
-  const check = new Date(Date.UTC(y, mo - 1, d));
   // Reject 31 Feb and friends instead of letting Date roll them into March.
-  if (check.getUTCDate() !== d) return null;
+  if (d > daysInMonth(y, mo)) return null;
+  const t = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offsetMin * 60_000;
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
 
@@ -56,26 +62,26 @@ const YMD_RE = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(
 const TIME_RE =
   /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:\s*([ap])\.?m\.?(?![\p{L}]))?(?:\s*(?:(?:gmt|utc|ut)?\s*([+-])(\d{1,2}):?(\d{2})?|\(?([\p{L}]{1,5})\)?(?![\p{L}])))?/iu;
 
-/** Parses a feed date (RFC 822 and its many deviations, ISO 8601, several languages) to ISO 8601, or null. */
-const RFC822_RE = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) \d{2}:\d{2}(?::\d{2})? (?:GMT|UTC|UT|Z|[+-]\d{4})$/;
+const RFC822_RE =
+  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))? (GMT|UTC|UT|Z|[+-]\d{4})$/;
 const RFC822_MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 
+/** Parses a feed date (RFC 822 and its many deviations, ISO 8601, several languages) to ISO 8601, or null. */
 export function parseDate(input: string | undefined | null): string | null {
   if (typeof input !== 'string') return null;
   let s = input.trim();
-  const cdata = /^<!\[CDATA\[([\s\S]*)\]\]>$/.exec(s);
-  if (cdata) s = (cdata[1] ?? '').trim();
+  if (s.startsWith('<![CDATA[')) {
+    const cdata = /^<!\[CDATA\[([\s\S]*)\]\]>$/.exec(s);
+    if (cdata) s = (cdata[1] ?? '').trim();
+  }
   if (s.length < 6 || s.length > 80) return null;
   // Fast path for the common well-formed RFC 822 date with an explicit zone (most RSS feeds).
   const rfc = RFC822_RE.exec(s);
   if (rfc) {
-    const day = Number(rfc[1]);
-    const month = RFC822_MONTHS.indexOf(rfc[2] ?? '') / 3;
-    // Date.parse rolls "31 Feb" over into March; a day the month does not have is not a date.
-    const valid = new Date(Date.UTC(Number(rfc[3]), month, day)).getUTCDate() === day;
-    const t = Date.parse(s);
-    if (valid && !Number.isNaN(t)) return new Date(t).toISOString();
-    if (!valid) return null;
+    const [, d, mon, y, h, mi, sec, zone = ''] = rfc;
+    const sign = zone[0];
+    const offset = sign === '+' || sign === '-' ? offsetFrom(sign, zone.slice(1, 3), zone.slice(3, 5)) : 0;
+    return build(Number(y), RFC822_MONTHS.indexOf(mon ?? '') / 3 + 1, Number(d), Number(h), Number(mi), Number(sec ?? 0), 0, offset);
   }
 
   const iso = ISO_RE.exec(s);

@@ -2,7 +2,7 @@
 import type { FeedMeta, Item, RawEntry } from './types.js';
 import { htmlToLine, htmlToText } from './html.js';
 import { parseDate } from './dates.js';
-import { detectLanguage } from './lang.js';
+import { detectLanguage, LANGUAGE_SAMPLE_CHARS } from './lang.js';
 import { shortHash } from './hash.js';
 
 // Query parameters that only identify a campaign or a click: they make one article look like many.
@@ -28,7 +28,8 @@ function isTrackingParam(rawKey: string): boolean {
 export function canonicalLink(link: string | undefined | null, base?: string): string | null {
   if (typeof link !== 'string') return null;
   // Feeds double-escape ampersands in URLs ("&#038;", "&amp;"); a URL never legitimately contains those.
-  const cleaned = link.trim().replace(/&(?:#0*38|#x0*26|amp);/gi, '&');
+  const trimmed = link.trim();
+  const cleaned = trimmed.includes('&') ? trimmed.replace(/&(?:#0*38|#x0*26|amp);/gi, '&') : trimmed;
   if (!cleaned) return null;
   let url: URL;
   try {
@@ -37,9 +38,12 @@ export function canonicalLink(link: string | undefined | null, base?: string): s
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  url.hash = '';
-  url.username = '';
-  url.password = '';
+  // Each URL setter reserialises the whole URL: only touch what can be there (an empty "#" counts too).
+  if (url.href.includes('#')) url.hash = '';
+  if (url.username || url.password) {
+    url.username = '';
+    url.password = '';
+  }
   if (url.search) {
     // Filter the raw query instead of going through URLSearchParams, which would re-encode what it keeps.
     const kept = url.search
@@ -123,6 +127,6 @@ export function normaliseEntry(raw: RawEntry, meta: FeedMeta): Item {
     link,
     published: firstDate(raw),
     text,
-    language: detectLanguage(`${title}\n${text}`, raw.language ?? meta.language ?? null),
+    language: detectLanguage(`${title}\n${text.slice(0, LANGUAGE_SAMPLE_CHARS)}`, raw.language ?? meta.language ?? null),
   };
 }

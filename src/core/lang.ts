@@ -47,18 +47,109 @@ const LETTER_HINTS: ReadonlyArray<readonly [RegExp, string]> = [
   [/[œêëîï]/gu, 'fr'],
 ];
 
-// word → languages using it, so scoring costs one lookup per word.
-const WORD_LANGS: ReadonlyMap<string, readonly string[]> = (() => {
-  const map = new Map<string, string[]>();
-  for (const [lang, words] of Object.entries(STOPWORDS)) {
-    for (const word of words.split(' ')) {
+const LANGS: readonly string[] = Object.keys(STOPWORDS);
+
+// word → indexes (into LANGS) of the languages using it, so scoring costs one lookup per word.
+const WORD_LANGS: ReadonlyMap<string, readonly number[]> = (() => {
+  const map = new Map<string, number[]>();
+  LANGS.forEach((lang, index) => {
+    for (const word of (STOPWORDS[lang] ?? '').split(' ')) {
       const langs = map.get(word) ?? [];
-      if (!langs.includes(lang)) langs.push(lang);
+      if (!langs.includes(index)) langs.push(index);
       map.set(word, langs);
     }
-  }
+  });
   return map;
 })();
+/**
+ * Adds a word's votes. One-letter words ("a", "s", "v") are shared by many languages and split off
+ * apostrophes: half weight.
+ */
+function vote(scores: Float64Array, word: string): void {
+  const langs = WORD_LANGS.get(word);
+  if (langs === undefined) return;
+  const weight = word.length === 1 ? 0.5 : 1;
+  for (const index of langs) scores[index] = (scores[index] ?? 0) + weight;
+}
+
+// The ASCII stopwords as a trie over a-z, so plain text is scored while it is scanned, with no word strings
+// built: NEXT[state * 26 + letter] is the next state (0: no stopword continues), VOTES[state] what a word
+// ending there votes for.
+const ASCII_TRIE = (() => {
+  const words = [...WORD_LANGS.keys()].filter((w) => /^[a-z]+$/.test(w));
+  const next: number[] = new Array<number>(26).fill(0);
+  const votes: Array<readonly number[] | undefined> = [undefined];
+  for (const word of words) {
+    let state = 0;
+    for (let i = 0; i < word.length; i++) {
+      const slot = state * 26 + word.charCodeAt(i) - 0x61;
+      let to = next[slot] ?? 0;
+      if (to === 0) {
+        to = votes.length;
+        votes.push(undefined);
+        next.push(...new Array<number>(26).fill(0));
+        next[slot] = to;
+      }
+      state = to;
+    }
+    votes[state] = WORD_LANGS.get(word);
+  }
+  return { next: Int32Array.from(next), votes };
+})();
+
+/** Index of the highest score, and whether it leads every other by more than double (then nothing can flip it). */
+function leader(scores: Float64Array): { index: number; score: number; clear: boolean } {
+  let index = -1;
+  let score = 0;
+  let second = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const v = scores[i] ?? 0;
+    if (v > score) {
+      second = score;
+      score = v;
+      index = i;
+    } else if (v > second) second = v;
+  }
+  return { index, score, clear: score > 2 * second };
+}
+
+/** A lead this large in plain ASCII text is settled; reading on would only cost time. */
+const SETTLED_SCORE = 8;
+
+/** Votes of the words of ASCII `text` (any case), stopping once one language clearly leads. */
+function asciiVotes(text: string, scores: Float64Array): void {
+  const { next, votes } = ASCII_TRIE;
+  // -1: not in a word; 0: in a word no stopword continues; otherwise a trie state.
+  let state = -1;
+  let length = 0;
+  let words = 0;
+  for (let i = 0; i <= text.length; i++) {
+    let c = i < text.length ? text.charCodeAt(i) : 0;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c >= 0x61 && c <= 0x7a) {
+      if (state < 0) {
+        state = next[c - 0x61] ?? 0;
+        length = 1;
+      } else {
+        if (state > 0) state = next[state * 26 + c - 0x61] ?? 0;
+        length++;
+      }
+      continue;
+    }
+    if (state < 0) continue;
+    const langs = state > 0 ? votes[state] : undefined;
+    if (langs !== undefined) {
+      const weight = length === 1 ? 0.5 : 1;
+      for (const index of langs) scores[index] = (scores[index] ?? 0) + weight;
+    }
+    state = -1;
+    // Checking the lead every few words keeps the check itself cheap.
+    if (++words % 8 === 0) {
+      const lead = leader(scores);
+      if (lead.clear && lead.score >= SETTLED_SCORE) return;
+    }
+  }
+}
 
 /** The primary subtag of a language hint ("IT-it" → "it", "en_US" → "en"), or null. */
 export function primaryLanguage(hint: string | null | undefined): string | null {
@@ -114,40 +205,37 @@ function scriptLanguage(sample: string): string | null {
 }
 
 function latinLanguage(sample: string, hint: string | null, ascii: boolean): string | null {
-  const scores = new Map<string, number>();
-  const lower = sample.toLowerCase();
-  // Plain ASCII text (most English feeds) can skip the slower Unicode-property scan.
-  for (const word of lower.match(ascii ? /[a-z]+/g : /\p{L}+/gu) ?? []) {
-    const langs = WORD_LANGS.get(word);
-    if (!langs) continue;
-    // One-letter words ("a", "s", "v") are shared by many languages and split off apostrophes: half weight.
-    const weight = word.length === 1 ? 0.5 : 1;
-    for (const lang of langs) scores.set(lang, (scores.get(lang) ?? 0) + weight);
-  }
-  for (const [re, lang] of ascii ? [] : LETTER_HINTS) {
-    const n = lower.match(re)?.length ?? 0;
-    // Vietnamese letters are unmistakable; the others also turn up in names (Gözübüyük), so they only nudge.
-    if (n) scores.set(lang, (scores.get(lang) ?? 0) + (lang === 'vi' ? 2 * n : Math.min(3, 0.5 * n)));
-  }
-  let best: string | null = null;
-  let bestScore = 0;
-  for (const [lang, score] of scores) {
-    if (score > bestScore) {
-      best = lang;
-      bestScore = score;
+  const scores = new Float64Array(LANGS.length);
+  if (ascii) {
+    // Plain ASCII text (most English feeds) skips the Unicode-property scan and the letter hints.
+    asciiVotes(sample, scores);
+  } else {
+    const lower = sample.toLowerCase();
+    for (const word of lower.match(/\p{L}+/gu) ?? []) vote(scores, word);
+    for (const [re, lang] of LETTER_HINTS) {
+      const n = lower.match(re)?.length ?? 0;
+      const index = LANGS.indexOf(lang);
+      // Vietnamese letters are unmistakable; the others also turn up in names (Gözübüyük), so they only nudge.
+      if (n && index >= 0) scores[index] = (scores[index] ?? 0) + (lang === 'vi' ? 2 * n : Math.min(3, 0.5 * n));
     }
   }
-  if (!best || bestScore < 2) return null;
+  const lead = leader(scores);
+  const best = LANGS[lead.index];
+  if (best === undefined || lead.score < 2) return null;
   // A feed's declared language breaks near-ties: function words are shared between neighbours (sk/cs, es/pt).
-  if (hint && hint !== best && (scores.get(hint) ?? 0) * 2 >= bestScore) return hint;
+  const hintIndex = hint === null ? -1 : LANGS.indexOf(hint);
+  if (hint && hint !== best && hintIndex >= 0 && (scores[hintIndex] ?? 0) * 2 >= lead.score) return hint;
   return best;
 }
+
+/** Only this much of an item is read to tell its language. */
+export const LANGUAGE_SAMPLE_CHARS = 400;
 
 /** Detects the language of `text`; falls back to the hint's primary subtag, then 'und'. */
 export function detectLanguage(text: string, hint?: string | null): string {
   const primary = primaryLanguage(hint);
   // The title and first paragraph carry enough function words; a short sample keeps this cheap for every item.
-  const sample = text.length > 400 ? text.slice(0, 400) : text;
+  const sample = text.length > LANGUAGE_SAMPLE_CHARS ? text.slice(0, LANGUAGE_SAMPLE_CHARS) : text;
   const ascii = !/[^\u0000-\u007F]/.test(sample);
   return (ascii ? null : scriptLanguage(sample)) ?? latinLanguage(sample, primary, ascii) ?? primary ?? 'und';
 }

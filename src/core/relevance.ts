@@ -161,14 +161,18 @@ function escapeRegex(ch: string): string {
   return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? `\\${ch}` : ch;
 }
 
-/** Regex source matching the shortest term prefix at a position: enough to find candidates. */
-function trieToPattern(node: TrieNode): string {
+/**
+ * Regex source matching the shortest term prefix at a position: enough to find candidates. With `space`,
+ * a space in a term is written as that pattern instead (see the raw gate below).
+ */
+function trieToPattern(node: TrieNode, space?: string): string {
   const singles: string[] = [];
   const branches: string[] = [];
   for (const [cp, child] of node.next) {
-    const ch = escapeRegex(String.fromCodePoint(cp));
-    if (child.term !== undefined || child.next.size === 0) singles.push(ch);
-    else branches.push(ch + trieToPattern(child));
+    const ch = space !== undefined && cp === 0x20 ? space : escapeRegex(String.fromCodePoint(cp));
+    if (space !== undefined && cp === 0x20) branches.push(ch + (child.term !== undefined || child.next.size === 0 ? '' : trieToPattern(child, space)));
+    else if (child.term !== undefined || child.next.size === 0) singles.push(ch);
+    else branches.push(ch + trieToPattern(child, space));
   }
   if (singles.length === 1) branches.push(singles[0] ?? '');
   else if (singles.length > 1) branches.push(`[${singles.join('')}]`);
@@ -176,9 +180,9 @@ function trieToPattern(node: TrieNode): string {
   return `(?:${branches.join('|')})`;
 }
 
-function compileRegex(root: TrieNode, flags: string): RegExp {
+function compileRegex(root: TrieNode, flags: string, space?: string): RegExp {
   // An empty profile must never match, not match everywhere.
-  return root.next.size === 0 ? new RegExp('(?!)', flags) : new RegExp(trieToPattern(root), flags);
+  return root.next.size === 0 ? new RegExp('(?!)', flags) : new RegExp(trieToPattern(root, space), flags);
 }
 
 function longestAt(root: TrieNode, text: string, start: number): { term: Term; end: number } | undefined {
@@ -314,6 +318,10 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
 
   // Candidates only: a gate match may still fail a word boundary ("scampi"), which the walk rejects.
   const gateRe = compileRegex(gate, '');
+  // The same gate for plain ASCII text as written: the case ignored and a space in a term standing for any run
+  // of spaces, tabs and hyphens, which is exactly what normaliseForMatching would have folded. Most items are
+  // ASCII and irrelevant; this way they are judged without building their normalised copy.
+  const rawAsciiGateRe = compileRegex(gate, 'i', '[ \\t-]+');
   const candidateRe = compileRegex(all, 'g');
 
   function findHits(text: string, titleEnd: number): Hit[] {
@@ -348,16 +356,21 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     return { relevant: s >= threshold, score: s, reasons };
   }
 
+  const nothing = (): RelevanceVerdict => verdict(0, [`no ${anchorName} place, scam-industry term or named operator`]);
+
   return function scoreRelevance(input: RelevanceInput): RelevanceVerdict {
     // What an item is about shows in its first pages; bounding the scan keeps a hostile, keyword-stuffed
     // body from costing quadratic time in the signal × anchor pairing below.
-    const title = normaliseForMatching(input.title.slice(0, MAX_SCORED_TITLE));
-    const body = normaliseForMatching(input.text.slice(0, MAX_SCORED_TEXT));
+    const rawTitle = input.title.slice(0, MAX_SCORED_TITLE);
+    const rawBody = input.text.slice(0, MAX_SCORED_TEXT);
+    if (!NON_ASCII.test(rawTitle) && !NON_ASCII.test(rawBody) && !rawAsciiGateRe.test(rawTitle) && !rawAsciiGateRe.test(rawBody)) {
+      return nothing();
+    }
+    const title = normaliseForMatching(rawTitle);
+    const body = normaliseForMatching(rawBody);
     const text = `${title}\n${body}`;
 
-    if (!gateRe.test(text)) {
-      return verdict(0, [`no ${anchorName} place, scam-industry term or named operator`]);
-    }
+    if (!gateRe.test(text)) return nothing();
 
     const hits = findHits(text, title.length);
     const of = (...groups: Group[]): Hit[] => hits.filter((h) => groups.includes(h.term.group)).slice(0, MAX_HITS_PER_GROUP);
