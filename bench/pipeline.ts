@@ -20,7 +20,7 @@ import type { Row, SectionContext, SectionResult } from './run.js';
 const IRRELEVANT_ITEMS = 10_000;
 const EVENTS = 200;
 const REPORTS_PER_EVENT = 25;
-const RUNS = 5;
+const RUNS = 7;
 /**
  * The fetcher refuses bodies over 5 MiB; a 10,000-item feed is ~8 MB, so the bench raises the cap for its own
  * core. The cap is a guard against hostile feeds, not part of what is being timed.

@@ -66,13 +66,13 @@ const SPACE_RUN_RE = /[\t \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
  * of an item's normalisation).
  */
 const NEEDS_CLEANING_RE =
-  /[\t\r\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u00A0\u00AD\u1680\u2000-\u200F\u202A-\u202F\u205F-\u2069\u3000\uFEFF]| [ \n]|\n[ \n]/;
+  /[\t\r\u2028\u2029\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u00A0\u00AD\u1680\u2000-\u200F\u202A-\u202F\u205F-\u2069\u3000\uFEFF]| [ \n]|\n[ \n]/;
 
 /** Strips invisible/bidi/control characters and collapses whitespace, keeping single line breaks between paragraphs. */
 export function cleanText(s: string): string {
   if (!NEEDS_CLEANING_RE.test(s)) return s.trim();
   const stripped = s
-    .replace(/\r\n?/g, '\n')
+    .replace(/\r\n?|[\u2028\u2029]/g, '\n')
     .replace(CONTROL_RE, '')
     .replace(INVISIBLE_RE, '')
     .replace(SPACE_RUN_RE, ' ');
@@ -109,5 +109,7 @@ export function htmlToText(html: string): string {
 
 /** One-line variant for titles. */
 export function htmlToLine(html: string): string {
-  return htmlToText(html).replace(/\s+/g, ' ').trim();
+  const text = htmlToText(html);
+  // cleanText left single spaces and single line breaks; only line breaks are left to fold.
+  return text.includes('\n') ? text.replace(/\n/g, ' ') : text;
 }

@@ -82,14 +82,21 @@ function firstDate(raw: RawEntry): string | null {
   return null;
 }
 
+const NOT_BLANK = /\S/;
+
 function bodyText(raw: RawEntry): string {
-  const candidates = [raw.contentEncoded, raw.content, raw.summary, raw.description]
-    .filter((c): c is string => typeof c === 'string' && c.trim() !== '')
-    .sort((a, b) => b.length - a.length);
-  // Longest markup first, but a body that is all images yields no text, so fall through to the next.
-  for (const candidate of candidates) {
-    const text = htmlToText(candidate);
+  // Longest markup first, but a body that is all images yields no text, so fall through to the next. Feeds
+  // often repeat one body in two fields (rss-parser gives RSS descriptions as `content` too): tried once.
+  const tried: string[] = [];
+  for (;;) {
+    let longest: string | undefined;
+    for (const c of [raw.contentEncoded, raw.content, raw.summary, raw.description]) {
+      if (typeof c === 'string' && (longest === undefined || c.length > longest.length) && !tried.includes(c) && NOT_BLANK.test(c)) longest = c;
+    }
+    if (longest === undefined) break;
+    const text = htmlToText(longest);
     if (text) return text;
+    tried.push(longest);
   }
   return raw.contentSnippet ? htmlToText(raw.contentSnippet) : '';
 }

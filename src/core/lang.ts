@@ -113,8 +113,22 @@ function leader(scores: Float64Array): { index: number; score: number; clear: bo
   return { index, score, clear: score > 2 * second };
 }
 
+/** Does one language lead with at least SETTLED_SCORE votes and more than double any other? */
+function settled(scores: Float64Array): boolean {
+  let best = 0;
+  let second = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const v = scores[i] ?? 0;
+    if (v > best) {
+      second = best;
+      best = v;
+    } else if (v > second) second = v;
+  }
+  return best >= SETTLED_SCORE && best > 2 * second;
+}
+
 /** A lead this large in plain ASCII text is settled; reading on would only cost time. */
-const SETTLED_SCORE = 8;
+const SETTLED_SCORE = 6;
 
 /** Votes of the words of ASCII `text` (any case), stopping once one language clearly leads. */
 function asciiVotes(text: string, scores: Float64Array): void {
@@ -144,16 +158,24 @@ function asciiVotes(text: string, scores: Float64Array): void {
     }
     state = -1;
     // Checking the lead every few words keeps the check itself cheap.
-    if (++words % 8 === 0) {
-      const lead = leader(scores);
-      if (lead.clear && lead.score >= SETTLED_SCORE) return;
-    }
+    if (++words % 4 === 0 && settled(scores)) return;
   }
 }
 
 /** The primary subtag of a language hint ("IT-it" → "it", "en_US" → "en"), or null. */
+const primaryCache = new Map<string, string | null>();
+
 export function primaryLanguage(hint: string | null | undefined): string | null {
   if (!hint) return null;
+  // Every item of a feed carries the same hint.
+  const cached = primaryCache.get(hint);
+  if (cached !== undefined) return cached;
+  const primary = parsePrimary(hint);
+  if (primaryCache.size < 1000) primaryCache.set(hint, primary);
+  return primary;
+}
+
+function parsePrimary(hint: string): string | null {
   const m = /^\s*([A-Za-z]{2,3})(?:[-_\s]|$)/.exec(hint);
   return m?.[1] ? m[1].toLowerCase() : null;
 }
@@ -204,10 +226,11 @@ function scriptLanguage(sample: string): string | null {
   return null;
 }
 
-function latinLanguage(sample: string, hint: string | null, ascii: boolean): string | null {
+function latinLanguage(sample: string, hint: string | null, asciiLetters: boolean): string | null {
   const scores = new Float64Array(LANGS.length);
-  if (ascii) {
-    // Plain ASCII text (most English feeds) skips the Unicode-property scan and the letter hints.
+  if (asciiLetters) {
+    // Words of plain ASCII letters (most English feeds, "£" and curly quotes or not) skip the Unicode word
+    // scan, and the letter hints, which are all non-ASCII letters.
     asciiVotes(sample, scores);
   } else {
     const lower = sample.toLowerCase();
@@ -228,6 +251,11 @@ function latinLanguage(sample: string, hint: string | null, ascii: boolean): str
   return best;
 }
 
+const NON_ASCII = /[^\u0000-\u007F]/;
+const OTHER_SCRIPT = /[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u;
+/** A letter outside A–Z and a–z. */
+const NON_ASCII_LETTER = /[^\P{L}A-Za-z]/u;
+
 /** Only this much of an item is read to tell its language. */
 export const LANGUAGE_SAMPLE_CHARS = 400;
 
@@ -236,6 +264,9 @@ export function detectLanguage(text: string, hint?: string | null): string {
   const primary = primaryLanguage(hint);
   // The title and first paragraph carry enough function words; a short sample keeps this cheap for every item.
   const sample = text.length > LANGUAGE_SAMPLE_CHARS ? text.slice(0, LANGUAGE_SAMPLE_CHARS) : text;
-  const ascii = !/[^\u0000-\u007F]/.test(sample);
-  return (ascii ? null : scriptLanguage(sample)) ?? latinLanguage(sample, primary, ascii) ?? primary ?? 'und';
+  const ascii = !NON_ASCII.test(sample);
+  // Only characters of a specific script other than Latin can make scriptLanguage answer: one scan for them
+  // spares the per-character pass over English text with a "£" or a curly quote in it.
+  const script = ascii || !OTHER_SCRIPT.test(sample) ? null : scriptLanguage(sample);
+  return script ?? latinLanguage(sample, primary, ascii || !NON_ASCII_LETTER.test(sample)) ?? primary ?? 'und';
 }

@@ -97,10 +97,16 @@ const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
 const ASCII_SEPARATORS = /[ \t-]{2,}|[\t-]/g;
 const SEPARATORS = /[\p{Zs}\t\u2010-\u2015\u2212-]+/gu;
 
+const ASCII_SEPARATOR_TEST = /[\t-]| {2}/;
+
+function foldAsciiSeparators(lower: string): string {
+  return ASCII_SEPARATOR_TEST.test(lower) ? lower.replace(ASCII_SEPARATORS, ' ') : lower;
+}
+
 export function normaliseForMatching(s: string): string {
   if (!NON_ASCII.test(s)) {
     // Fast path for plain ASCII (most English items): no NFKC, no invisible characters possible.
-    return s.toLowerCase().replace(ASCII_SEPARATORS, ' ');
+    return foldAsciiSeparators(s.toLowerCase());
   }
   return s.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().replace(SEPARATORS, ' ');
 }
@@ -318,20 +324,20 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
 
   // Candidates only: a gate match may still fail a word boundary ("scampi"), which the walk rejects.
   const gateRe = compileRegex(gate, '');
-  // The same gate for plain ASCII text as written: the case ignored and a space in a term standing for any run
-  // of spaces, tabs and hyphens, which is exactly what normaliseForMatching would have folded. Most items are
-  // ASCII and irrelevant; this way they are judged without building their normalised copy.
-  const rawAsciiGateRe = compileRegex(gate, 'i', '[ \\t-]+');
+  // The same gate for lower-cased ASCII text: a space in a term stands for any run of spaces, tabs and hyphens,
+  // which is exactly what normaliseForMatching folds. Most items are ASCII and irrelevant; this way they are
+  // judged without the separator rewrite, and without building the joined text.
+  const asciiGateRe = compileRegex(gate, '', '[ \\t-]+');
   const candidateRe = compileRegex(all, 'g');
 
-  function findHits(text: string, titleEnd: number): Hit[] {
+  function findHits(text: string, titleEnd: number, re: RegExp): Hit[] {
     const ends = sentenceEnds(text);
     const hits: Hit[] = [];
-    candidateRe.lastIndex = 0;
-    for (let m = candidateRe.exec(text); m !== null; m = candidateRe.exec(text)) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const found = longestAt(all, text, m.index);
       if (found === undefined) {
-        candidateRe.lastIndex = m.index + 1;
+        re.lastIndex = m.index + 1;
         continue;
       }
       const inTitle = m.index < titleEnd;
@@ -346,7 +352,7 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
         bodyOffset: inTitle ? 0 : m.index - titleEnd - 1,
         shown: found.term.display + text.slice(found.end, wordEnd),
       });
-      candidateRe.lastIndex = found.end;
+      re.lastIndex = found.end;
     }
     return hits;
   }
@@ -356,23 +362,33 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     return { relevant: s >= threshold, score: s, reasons };
   }
 
-  const nothing = (): RelevanceVerdict => verdict(0, [`no ${anchorName} place, scam-industry term or named operator`]);
+  const nothingFound = `no ${anchorName} place, scam-industry term or named operator`;
+  const nothing = (): RelevanceVerdict => verdict(0, [nothingFound]);
 
   return function scoreRelevance(input: RelevanceInput): RelevanceVerdict {
     // What an item is about shows in its first pages; bounding the scan keeps a hostile, keyword-stuffed
     // body from costing quadratic time in the signal × anchor pairing below.
     const rawTitle = input.title.slice(0, MAX_SCORED_TITLE);
     const rawBody = input.text.slice(0, MAX_SCORED_TEXT);
-    if (!NON_ASCII.test(rawTitle) && !NON_ASCII.test(rawBody) && !rawAsciiGateRe.test(rawTitle) && !rawAsciiGateRe.test(rawBody)) {
-      return nothing();
+    const ascii = !NON_ASCII.test(rawTitle) && !NON_ASCII.test(rawBody);
+    let title: string;
+    let body: string;
+    if (ascii) {
+      // ASCII needs no NFKC and has no invisible characters: lower-casing is all normalisation does besides
+      // folding separators, which asciiGateRe allows for.
+      title = rawTitle.toLowerCase();
+      body = rawBody.toLowerCase();
+      if (!asciiGateRe.test(title) && !asciiGateRe.test(body)) return nothing();
+      title = foldAsciiSeparators(title);
+      body = foldAsciiSeparators(body);
+    } else {
+      title = normaliseForMatching(rawTitle);
+      body = normaliseForMatching(rawBody);
     }
-    const title = normaliseForMatching(rawTitle);
-    const body = normaliseForMatching(rawBody);
     const text = `${title}\n${body}`;
+    if (!ascii && !gateRe.test(text)) return nothing();
 
-    if (!gateRe.test(text)) return nothing();
-
-    const hits = findHits(text, title.length);
+    const hits = findHits(text, title.length, candidateRe);
     const of = (...groups: Group[]): Hit[] => hits.filter((h) => groups.includes(h.term.group)).slice(0, MAX_HITS_PER_GROUP);
     const entities = of('entity');
     const strong = of('industry', 'entity');

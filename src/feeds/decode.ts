@@ -1,5 +1,6 @@
 // Feed bytes → a JS string. Servers and feeds both lie about encodings; the order of trust below is what keeps
 // Chinese, Thai and German feeds readable without mojibake.
+import { isAscii } from 'node:buffer';
 import iconv from 'iconv-lite';
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
@@ -104,10 +105,14 @@ export function chooseEncoding(bytes: Buffer, contentType?: string | null): { en
 export function decodeFeedBytes(bytes: Buffer, contentType?: string | null): string {
   const { encoding, bomLength } = chooseEncoding(bytes, contentType);
   const body = bomLength ? bytes.subarray(bomLength) : bytes;
-  let text = isUtf8(encoding) ? body.toString('utf8') : iconv.decode(body, encoding, { stripBOM: true });
+  // Pure ASCII (most English feeds) is the same in UTF-8 and Latin-1, and Latin-1 decoding is a plain copy.
+  let text = isUtf8(encoding) ? body.toString(isAscii(body) ? 'latin1' : 'utf8') : iconv.decode(body, encoding, { stripBOM: true });
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // The parser gets a JS string: a prolog still claiming gb2312 would be a lie to anything that re-reads it.
-  return text.replace(/^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])([^"']*)\2/i, (whole, pre: string, q: string, enc: string) =>
-    isUtf8(enc.toLowerCase()) ? whole : `${pre}${q}UTF-8${q}`,
-  );
+  // (Tested before replacing: a replace that matches copies the whole document even when nothing changes.)
+  const declared = PROLOG_ENCODING_RE.exec(text);
+  if (!declared || isUtf8((declared[3] ?? '').toLowerCase())) return text;
+  return text.replace(PROLOG_ENCODING_RE, (_whole, pre: string, q: string) => `${pre}${q}UTF-8${q}`);
 }
+
+const PROLOG_ENCODING_RE = /^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])([^"']*)\2/i;
