@@ -47,9 +47,15 @@ function build(y: number, mo: number, d: number, h: number, mi: number, s: numbe
   if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return null;
   // Reject 31 Feb and friends instead of letting Date roll them into March.
   if (d > daysInMonth(y, mo)) return null;
+  if (offsetMin === 0 && ms === 0 && h < 24 && s < 60 && Number.isInteger(y + mo + d + h + mi + s)) {
+    // Already UTC and in range: the ISO form can be written out without a Date (most feed dates end here).
+    return `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}.000Z`;
+  }
   const t = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offsetMin * 60_000;
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
+
+const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
 function offsetFrom(sign: string, hh: string, mm: string | undefined): number {
   const v = Number(hh) * 60 + Number(mm ?? 0);

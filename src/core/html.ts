@@ -68,9 +68,12 @@ const SPACE_RUN_RE = /[\t \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
 const NEEDS_CLEANING_RE =
   /[\t\r\u2028\u2029\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u00A0\u00AD\u1680\u2000-\u200F\u202A-\u202F\u205F-\u2069\u3000\uFEFF]| [ \n]|\n[ \n]/;
 
+const MAYBE_UNCLEAN_RE = /[^\n -~]|[ \n][ \n]/;
+
 /** Strips invisible/bidi/control characters and collapses whitespace, keeping single line breaks between paragraphs. */
 export function cleanText(s: string): string {
-  if (!NEEDS_CLEANING_RE.test(s)) return s.trim();
+  // Printable ASCII with lone spaces and line breaks is clean: the quicker test settles most English text.
+  if (!MAYBE_UNCLEAN_RE.test(s) || !NEEDS_CLEANING_RE.test(s)) return s.trim();
   const stripped = s
     .replace(/\r\n?|[\u2028\u2029]/g, '\n')
     .replace(CONTROL_RE, '')
@@ -84,6 +87,8 @@ const BLOCK_TAGS = new Set(
   'p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table thead tbody section article aside header footer pre hr figure figcaption dl dt dd address main nav center'.split(' '),
 );
 const SPACED_TAGS = new Set(['td', 'th', 'img', 'input', 'button', 'label']);
+/** Anything the special passes below would touch: one scan instead of five for the usual plain markup. */
+const SPECIAL_TAG_TEST_RE = /<(?:[!?]|(?:script|style|noscript|template|iframe|object|svg)\b)/i;
 const HIDDEN_TEST_RE = /<(?:script|style|noscript|template|iframe|object|svg)\b/i;
 
 /** Plain text of an HTML fragment: script/style dropped, block tags as line breaks, entities decoded once. */
@@ -93,11 +98,13 @@ export function htmlToText(html: string): string {
   // Feeds often escape twice ("&amp;#32;", "&amp;quot;"): undo the outer layer so one decode yields the character.
   if (s.includes('&amp;')) s = s.replace(/&amp;(#\d{1,8};|#[xX][0-9a-fA-F]{1,7};|[A-Za-z][A-Za-z0-9]{1,31};)/g, '&$1');
   if (s.includes('<')) {
-    if (s.includes('<![CDATA[')) s = s.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
-    if (s.includes('<!--')) s = s.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ');
-    // Unclosed script/style runs to the end: better to lose a tail than to leak code into text.
-    if (HIDDEN_TEST_RE.test(s)) s = s.replace(/<(script|style|noscript|template|iframe|object|svg)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi, ' ');
-    if (s.includes('<!') || s.includes('<?')) s = s.replace(/<[!?][^>]*>/g, ' ');
+    if (SPECIAL_TAG_TEST_RE.test(s)) {
+      if (s.includes('<![CDATA[')) s = s.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
+      if (s.includes('<!--')) s = s.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ');
+      // Unclosed script/style runs to the end: better to lose a tail than to leak code into text.
+      if (HIDDEN_TEST_RE.test(s)) s = s.replace(/<(script|style|noscript|template|iframe|object|svg)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi, ' ');
+      if (s.includes('<!') || s.includes('<?')) s = s.replace(/<[!?][^>]*>/g, ' ');
+    }
     // One pass over the remaining tags: block tags become line breaks, cell-like ones a space, the rest nothing.
     s = s.replace(/<\/?([A-Za-z][A-Za-z0-9]*)\b[^>]*>/g, (_tag, name: string) => {
       const n = name.toLowerCase();

@@ -85,23 +85,25 @@ export class Editorial {
     return this.relevance({ title: item.title, text: item.text, language: item.language });
   }
 
+  /** The record of an item judged irrelevant: kept for /why, in no story. Synchronous: nothing to store yet. */
+  irrelevantRecord(item: Item, now: Date, verdict: RelevanceVerdict): ItemRecord {
+    return {
+      item: { ...item, text: item.text.slice(0, IRRELEVANT_TEXT_KEEP) },
+      relevance: verdict,
+      storyId: null,
+      summary: '',
+      figures: [],
+      seenAt: now.toISOString(),
+    };
+  }
+
   /**
    * Judges one new item and, when relevant, places it in a story (stored). The caller stores the returned
    * item record last, after it has queued any posts: the record is the marker that the item is done.
    */
   async process(item: Item, now: Date, verdict: RelevanceVerdict = this.judge(item)): Promise<EditorialResult> {
+    if (!verdict.relevant) return { record: this.irrelevantRecord(item, now, verdict), story: null, storyIsNew: false };
     const seenAt = now.toISOString();
-    if (!verdict.relevant) {
-      const record: ItemRecord = {
-        item: { ...item, text: item.text.slice(0, IRRELEVANT_TEXT_KEEP) },
-        relevance: verdict,
-        storyId: null,
-        summary: '',
-        figures: [],
-        seenAt,
-      };
-      return { record, story: null, storyIsNew: false };
-    }
     const figures = extractFigures(item.text);
     const summary = summarize(item.text, { title: item.title });
     const assignment = this.clusterer.assign({

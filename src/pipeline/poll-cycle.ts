@@ -3,7 +3,7 @@
 // step one at a time (stories are read-modify-written); feed health is recorded whatever happens, and one
 // broken feed never stops the others.
 import { normaliseEntry } from '../core/item.js';
-import type { Item, Story } from '../core/types.js';
+import type { Item, RelevanceVerdict, Story } from '../core/types.js';
 import { FeedError, type FetchOptions, type FetchResult } from '../feeds/fetch.js';
 import { parseFeedXml } from '../feeds/parse.js';
 import { outletFor } from '../feeds/sources.js';
@@ -167,7 +167,8 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
       await editorialLock.run('editorial', async () => {
         const irrelevant: ItemRecord[] = [];
         for (const item of fresh) {
-          outcome.records.push(await processOnce(item, state.primed || !!options.analyze, irrelevant));
+          const record = processOnce(item, state.primed || !!options.analyze, irrelevant);
+          outcome.records.push(record instanceof Promise ? await record : record);
         }
         // Irrelevant items cause no post: they are recorded together (for /why) before the feed is marked seen.
         if (!options.analyze && irrelevant.length > 0) await deps.stores.items.putMany(irrelevant);
@@ -208,10 +209,26 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
   };
 
   // One item can arrive through several feeds (an outlet's own feed and a news search); it is judged once.
-  const processOnce = async (item: Item, primed: boolean, irrelevant: ItemRecord[]): Promise<ItemRecord> => {
-    const before = processedIds.get(item.id) ?? (options.analyze ? undefined : await deps.stores.items.get(item.id));
+  const processOnce = (item: Item, primed: boolean, irrelevant: ItemRecord[]): ItemRecord | Promise<ItemRecord> => {
+    const known = processedIds.get(item.id);
+    if (known) return known;
+    if (options.analyze) {
+      // Nothing is stored in analyze mode, so an irrelevant item (most of them) needs no await at all.
+      const verdict = deps.editorial.judge(item);
+      if (!verdict.relevant) {
+        const record = deps.editorial.irrelevantRecord(item, now(), verdict);
+        processedIds.set(item.id, record);
+        return record;
+      }
+      return processNew(item, primed, irrelevant, verdict);
+    }
+    return processNew(item, primed, irrelevant);
+  };
+
+  const processNew = async (item: Item, primed: boolean, irrelevant: ItemRecord[], verdict?: RelevanceVerdict): Promise<ItemRecord> => {
+    const before = options.analyze ? undefined : await deps.stores.items.get(item.id);
     if (before) return before;
-    const result = await deps.editorial.process(item, now());
+    const result = await deps.editorial.process(item, now(), verdict);
     processedIds.set(item.id, result.record);
     if (result.story) {
       const prev = changed.get(result.story.id);
