@@ -236,6 +236,22 @@ function sentenceIndex(ends: readonly number[], pos: number): number {
   return lo;
 }
 
+/** Sets each hit's sentence index: only pairing needs it, so it is worked out only for items with a pair. */
+function placeInSentences(text: string, hits: Hit[]): void {
+  const ends = sentenceEnds(text);
+  for (const h of hits) h.sentence = sentenceIndex(ends, h.start);
+}
+
+/** Hits by group, in text order, each list capped (see MAX_HITS_PER_GROUP). */
+function bucket(hits: readonly Hit[]): Record<Group, Hit[]> {
+  const out: Record<Group, Hit[]> = { entity: [], industry: [], anchor: [], adjacent: [], scam: [], action: [], negative: [] };
+  for (const h of hits) {
+    const list = out[h.term.group];
+    if (list.length < MAX_HITS_PER_GROUP) list.push(h);
+  }
+  return out;
+}
+
 function closeness(a: Hit, b: Hit): Closeness {
   if (a.inTitle && b.inTitle) return 'sentence';
   if (a.inTitle || b.inTitle) {
@@ -331,7 +347,6 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
   const candidateRe = compileRegex(all, 'g');
 
   function findHits(text: string, titleEnd: number, re: RegExp): Hit[] {
-    const ends = sentenceEnds(text);
     const hits: Hit[] = [];
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -347,7 +362,8 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
         term: found.term,
         start: m.index,
         end: found.end,
-        sentence: sentenceIndex(ends, m.index),
+        // Filled in by placeInSentences when a pair is scored; most items never need it.
+        sentence: 0,
         inTitle,
         bodyOffset: inTitle ? 0 : m.index - titleEnd - 1,
         shown: found.term.display + text.slice(found.end, wordEnd),
@@ -389,20 +405,21 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     if (!ascii && !gateRe.test(text)) return nothing();
 
     const hits = findHits(text, title.length, candidateRe);
-    const of = (...groups: Group[]): Hit[] => hits.filter((h) => groups.includes(h.term.group)).slice(0, MAX_HITS_PER_GROUP);
-    const entities = of('entity');
-    const strong = of('industry', 'entity');
-    const weak = of('scam');
+    const byGroup = bucket(hits);
+    const entities = byGroup.entity;
+    const strong = hits.filter((h) => h.term.group === 'industry' || h.term.group === 'entity').slice(0, MAX_HITS_PER_GROUP);
+    const weak = byGroup.scam;
     const signals = [...strong, ...weak];
-    const homeAnchors = of('anchor');
-    const adjacent = of('adjacent');
+    const homeAnchors = byGroup.anchor;
+    const adjacent = byGroup.adjacent;
     const anchors = includeAdjacent ? [...homeAnchors, ...adjacent] : homeAnchors;
-    const actions = of('action');
-    const negatives = of('negative');
+    const actions = byGroup.action;
+    const negatives = byGroup.negative;
     const reasons: string[] = [];
     let score: number;
 
     if (signals.length > 0 && anchors.length > 0) {
+      placeInSentences(text, hits);
       let best: { value: number; signal: Hit; anchor: Hit; closeness: Closeness } | undefined;
       const pairedSentences = new Set<number>();
       for (const signal of signals) {

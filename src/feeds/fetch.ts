@@ -128,7 +128,8 @@ async function readFileSource(path: string, opts: FetchOptions): Promise<FetchRe
     if (!stat.isFile()) throw new FeedError('file', `cannot read feed file ${abs}: not a regular file`);
     if (stat.size > maxBytes) throw tooLarge(maxBytes);
     // Read one byte past the cap so a file that grew after stat() is still caught.
-    const buf = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+    // Uninitialised is fine: only the bytes read are ever looked at.
+    const buf = Buffer.allocUnsafe(Math.min(stat.size, maxBytes) + 1);
     let filled = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buf, filled, buf.length - filled, filled);

@@ -1,0 +1,154 @@
+// The shortcuts taken for the common case (plain ASCII, already-clean text, UTC dates) must give exactly what
+// the general path gives. Each test compares the two on inputs chosen to sit on the edges between them.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseDate } from '../../src/core/dates.js';
+import { cleanText, htmlToLine, htmlToText } from '../../src/core/html.js';
+import { detectLanguage } from '../../src/core/lang.js';
+import { createRelevanceScorer, type RelevanceInput } from '../../src/core/relevance.js';
+import { cambodiaScamCompounds } from '../../src/topics/cambodia-scam-compounds.js';
+
+/** Deterministic pseudo-random numbers, so a failure names a case that can be replayed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** cleanText as it was written before the quick tests: every pass, always. */
+function cleanTextReference(s: string): string {
+  return s
+    .replace(/\r\n?|[\u2028\u2029]/g, '\n')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '')
+    .replace(/[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g, '')
+    .replace(/[\t \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g, ' ')
+    .replace(/ *\n[ \n]*/g, '\n')
+    .trim();
+}
+
+describe('cleanText quick path', () => {
+  const pieces = [
+    'word', 'Cambodia', ' ', ' ', '  ', '\n', '\n\n', ' \n', '\n ', '\t', '\r\n', '\r', '\u00A0', '\u200B', '\u202E',
+    '\u2028', '\u2029', '\u0007', '\u0085', '\u3000', 'é', 'ស', '£', '.', '-',
+  ];
+
+  it('gives what every pass in turn gives, on 3,000 random mixes of spaces, breaks and invisible characters', () => {
+    const next = rng(42);
+    for (let n = 0; n < 3000; n++) {
+      const parts: string[] = [];
+      const length = 1 + Math.floor(next() * 12);
+      for (let i = 0; i < length; i++) parts.push(pieces[Math.floor(next() * pieces.length)] ?? '');
+      const input = parts.join('');
+      expect(cleanText(input), JSON.stringify(input)).toBe(cleanTextReference(input));
+    }
+  });
+
+  it('returns clean text unchanged and only trims its ends', () => {
+    expect(cleanText('A clean line.\nAnother one.')).toBe('A clean line.\nAnother one.');
+    expect(cleanText('\nEdges only \n')).toBe('Edges only');
+  });
+
+  it('folds line and paragraph separators like line breaks, so titles come out on one line', () => {
+    expect(cleanText('one\u2028two\u2029\u2029three')).toBe('one\ntwo\nthree');
+    expect(htmlToLine('Raid\u2028in <b>Bavet</b>\n\n frees 200')).toBe('Raid in Bavet frees 200');
+  });
+
+  it('still unwraps CDATA, drops comments, scripts and processing instructions behind the one special-markup test', () => {
+    expect(htmlToText('<p>A<![CDATA[ raid ]]>B</p><!-- note --><?php echo 1 ?><script>alert(1)</script>C')).toBe('A raid B\nC');
+    expect(htmlToText('<P>Plain <EM>markup</EM></P>')).toBe('Plain markup');
+  });
+});
+
+describe('relevance on ASCII text as written', () => {
+  const fixtures = (
+    JSON.parse(readFileSync(new URL('../fixtures/relevance/items.json', import.meta.url), 'utf8')) as { items: RelevanceInput[] }
+  ).items;
+  const score = createRelevanceScorer(cambodiaScamCompounds);
+  const scoreAdjacent = createRelevanceScorer(cambodiaScamCompounds, { includeAdjacent: true });
+  // A trailing non-ASCII word that no term contains sends the same text down the general (NFKC) path.
+  const viaGeneralPath = (i: RelevanceInput): RelevanceInput => ({ ...i, text: `${i.text} é` });
+
+  const variants: RelevanceInput[] = [
+    { title: 'PIG-BUTCHERING ring raided', text: 'Police in PHNOM  PENH freed 40 workers.' },
+    { title: 'Scam\tcompound shut', text: 'The scam - compound near Sihanoukville was closed after a raid.' },
+    { title: 'Cyber-scam crackdown', text: 'Officers in Poipet -- near the border -- arrested 12 people at a fraud   centre.' },
+    { title: 'Hotel prices rise in Siem Reap', text: 'Tourism officials expect more visitors this year.' },
+    { title: 'Phone scam warning', text: 'Callers pretend to be from a bank; no place named.' },
+    { title: 'Nothing here', text: 'Weather: sunny with light winds.' },
+  ];
+
+  it('gives the same verdict, score and reasons as the general path for every fixture and separator variant', () => {
+    const ascii = [...fixtures, ...variants].filter((i) => !/[^\u0000-\u007f]/.test(i.title + i.text));
+    expect(ascii.length).toBeGreaterThan(40);
+    for (const item of ascii) {
+      expect(score(item), item.title).toEqual(score(viaGeneralPath(item)));
+      expect(scoreAdjacent(item), item.title).toEqual(scoreAdjacent(viaGeneralPath(item)));
+    }
+  });
+
+  it('still finds hyphenated, tabbed and doubly spaced terms in any case', () => {
+    expect(score(variants[0] as RelevanceInput).relevant).toBe(true);
+    expect(score(variants[1] as RelevanceInput).relevant).toBe(true);
+    expect(score(variants[5] as RelevanceInput).score).toBe(0);
+  });
+});
+
+describe('language detection shortcuts', () => {
+  it('reads English with pound signs, curly quotes and dashes as English without the script pass', () => {
+    expect(detectLanguage('Pensioner loses £26,000 – the bank’s “safe account” was a trap, and police said the callers were in another country.')).toBe('en');
+  });
+
+  it('still tells scripts apart when a non-Latin script is present among Latin words', () => {
+    expect(detectLanguage('Prince Group ប៉ូលិសបានជួយសង្គ្រោះពលករបរទេសនៅក្រុងព្រះសីហនុ')).toBe('km');
+    expect(detectLanguage('ตำรวจไทยช่วยเหลือแรงงานจากแก๊งคอลเซ็นเตอร์ in Poipet')).toBe('th');
+  });
+
+  it('keeps accented Latin text on the full word scan (Vietnamese letters, Spanish function words)', () => {
+    expect(detectLanguage('Cảnh sát đã giải cứu những người lao động và đưa họ về nước')).toBe('vi');
+    expect(detectLanguage('La policía liberó a los trabajadores que estaban retenidos en el complejo según las autoridades')).toBe('es');
+  });
+
+  it('caches feed hints per hint, so two feeds with different hints do not share an answer', () => {
+    expect(detectLanguage('12345', 'IT-it')).toBe('it');
+    expect(detectLanguage('12345', 'fr-FR')).toBe('fr');
+    expect(detectLanguage('12345', 'IT-it')).toBe('it');
+    expect(detectLanguage('12345', 'xx-')).toBe('xx');
+    expect(detectLanguage('12345', '--')).toBe('und');
+  });
+});
+
+describe('UTC dates written out without a Date', () => {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const two = (n: number): string => String(n).padStart(2, '0');
+
+  it('agrees with Date on 2,000 random RFC 822 dates in GMT and with offsets', () => {
+    const next = rng(7);
+    for (let n = 0; n < 2000; n++) {
+      const y = 1970 + Math.floor(next() * 230);
+      const mo = Math.floor(next() * 12);
+      const d = 1 + Math.floor(next() * 28);
+      const h = Math.floor(next() * 24);
+      const mi = Math.floor(next() * 60);
+      const s = Math.floor(next() * 60);
+      const zone = next() < 0.5 ? 'GMT' : `${next() < 0.5 ? '+' : '-'}${two(Math.floor(next() * 14))}${next() < 0.5 ? '00' : '30'}`;
+      const text = `${d} ${months[mo]} ${y} ${two(h)}:${two(mi)}:${two(s)} ${zone}`;
+      expect(parseDate(text), text).toBe(new Date(Date.parse(text)).toISOString());
+    }
+  });
+
+  it('rejects days a month does not have, and knows leap years', () => {
+    expect(parseDate('Thu, 29 Feb 2024 10:00:00 GMT')).toBe('2024-02-29T10:00:00.000Z');
+    expect(parseDate('Sat, 29 Feb 2025 10:00:00 GMT')).toBeNull();
+    expect(parseDate('Thu, 29 Feb 2100 10:00:00 GMT')).toBeNull();
+    expect(parseDate('Tue, 29 Feb 2000 10:00:00 GMT')).toBe('2000-02-29T10:00:00.000Z');
+    expect(parseDate('31 Apr 2026 10:00:00 GMT')).toBeNull();
+  });
+
+  it('leaves the edge of the day and leap seconds to Date', () => {
+    expect(parseDate('Mon, 16 Nov 2026 24:00:00 GMT')).toBe('2026-11-17T00:00:00.000Z');
+    expect(parseDate('Wed, 31 Dec 2026 23:59:60 GMT')).toBe('2026-12-31T23:59:59.000Z');
+    expect(parseDate('Mon, 16 Nov 2026 12:00:00 +0700')).toBe('2026-11-16T05:00:00.000Z');
+  });
+});
