@@ -61,6 +61,7 @@ const WORD_LANGS: ReadonlyMap<string, readonly number[]> = (() => {
   });
   return map;
 })();
+
 /**
  * Adds a word's votes. One-letter words ("a", "s", "v") are shared by many languages and split off
  * apostrophes: half weight.
@@ -97,8 +98,8 @@ const ASCII_TRIE = (() => {
   return { next: Int32Array.from(next), votes };
 })();
 
-/** Index of the highest score, and whether it leads every other by more than double (then nothing can flip it). */
-function leader(scores: Float64Array): { index: number; score: number; clear: boolean } {
+/** The highest score with its index (the first of equals, in LANGS order; -1 when nothing scored) and the runner-up. */
+function leader(scores: Float64Array): { index: number; score: number; second: number } {
   let index = -1;
   let score = 0;
   let second = 0;
@@ -110,21 +111,13 @@ function leader(scores: Float64Array): { index: number; score: number; clear: bo
       index = i;
     } else if (v > second) second = v;
   }
-  return { index, score, clear: score > 2 * second };
+  return { index, score, second };
 }
 
 /** Does one language lead with at least SETTLED_SCORE votes and more than double any other? */
 function settled(scores: Float64Array): boolean {
-  let best = 0;
-  let second = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const v = scores[i] ?? 0;
-    if (v > best) {
-      second = best;
-      best = v;
-    } else if (v > second) second = v;
-  }
-  return best >= SETTLED_SCORE && best > 2 * second;
+  const { score, second } = leader(scores);
+  return score >= SETTLED_SCORE && score > 2 * second;
 }
 
 /** A lead this large in plain ASCII text is settled; reading on would only cost time. */
@@ -162,9 +155,9 @@ function asciiVotes(text: string, scores: Float64Array): void {
   }
 }
 
-/** The primary subtag of a language hint ("IT-it" → "it", "en_US" → "en"), or null. */
 const primaryCache = new Map<string, string | null>();
 
+/** The primary subtag of a language hint ("IT-it" → "it", "en_US" → "en"), or null. */
 export function primaryLanguage(hint: string | null | undefined): string | null {
   if (!hint) return null;
   // Every item of a feed carries the same hint.

@@ -169,16 +169,17 @@ function escapeRegex(ch: string): string {
 
 /**
  * Regex source matching the shortest term prefix at a position: enough to find candidates. With `space`,
- * a space in a term is written as that pattern instead (see the raw gate below).
+ * a space in a term is written as that pattern instead (see asciiGateRe).
  */
 function trieToPattern(node: TrieNode, space?: string): string {
   const singles: string[] = [];
   const branches: string[] = [];
   for (const [cp, child] of node.next) {
-    const ch = space !== undefined && cp === 0x20 ? space : escapeRegex(String.fromCodePoint(cp));
-    if (space !== undefined && cp === 0x20) branches.push(ch + (child.term !== undefined || child.next.size === 0 ? '' : trieToPattern(child, space)));
-    else if (child.term !== undefined || child.next.size === 0) singles.push(ch);
-    else branches.push(ch + trieToPattern(child, space));
+    const rest = child.term !== undefined || child.next.size === 0 ? '' : trieToPattern(child, space);
+    // A space pattern is not a single character, so it cannot join the character class of `singles`.
+    if (space !== undefined && cp === 0x20) branches.push(space + rest);
+    else if (rest === '') singles.push(escapeRegex(String.fromCodePoint(cp)));
+    else branches.push(escapeRegex(String.fromCodePoint(cp)) + rest);
   }
   if (singles.length === 1) branches.push(singles[0] ?? '');
   else if (singles.length > 1) branches.push(`[${singles.join('')}]`);
@@ -346,7 +347,8 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
   const asciiGateRe = compileRegex(gate, '', '[ \\t-]+');
   const candidateRe = compileRegex(all, 'g');
 
-  function findHits(text: string, titleEnd: number, re: RegExp): Hit[] {
+  function findHits(text: string, titleEnd: number): Hit[] {
+    const re = candidateRe;
     const hits: Hit[] = [];
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -404,7 +406,7 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     const text = `${title}\n${body}`;
     if (!ascii && !gateRe.test(text)) return nothing();
 
-    const hits = findHits(text, title.length, candidateRe);
+    const hits = findHits(text, title.length);
     const byGroup = bucket(hits);
     const entities = byGroup.entity;
     const strong = hits.filter((h) => h.term.group === 'industry' || h.term.group === 'entity').slice(0, MAX_HITS_PER_GROUP);
