@@ -75,16 +75,17 @@ for (const [label, aliases] of Object.entries(GAZETTEER)) {
 
 /**
  * Capitalised words that open a sentence or a headline without being names. Only consulted at the
- * start of a sentence, where English capitalises every first word.
+ * start of a sentence, where English capitalises every first word. (Weekdays and months never start a
+ * run at all: see NOT_NAMES.)
  */
 const SENTENCE_OPENERS = new Set(
   ('A An The In On At For From After Before During Since While When Where As According Meanwhile However ' +
     'But And Yet So Although Though Despite Some Many Most More Several Thousands Hundreds Dozens Police ' +
     'Authorities Officials Officers Recent Last Next This That These Those Its His Her Their Our We They It He ' +
     'She Earlier Later Over Under With Without Evidence Reports Diplomatic Independent Analysts Experts Observers ' +
-    'Victims Workers Families Relatives Survivors Rescuers Two Three Four Five Six Seven Eight Nine Ten Dozens ' +
-    'Both All Each Every No Not One Another Other Such Only Also Then There Here What Why How Who Tuesday ' +
-    'Monday Wednesday Thursday Friday Saturday Sunday Sunday Separately Further Elsewhere Sustained Until')
+    'Victims Workers Families Relatives Survivors Rescuers Two Three Four Five Six Seven Eight Nine Ten ' +
+    'Both All Each Every No Not One Another Other Such Only Also Then There Here What Why How Who ' +
+    'Separately Further Elsewhere Sustained Until')
     .split(' '),
 );
 
@@ -188,7 +189,6 @@ function addRun(out: Map<string, string>, run: Word[], trustCapitals: boolean): 
   // "Prime Minister Hun Manet" is "Hun Manet"; but "Foreign Office" and "Prince Group" stay whole.
   while (words.length > 2 && TITLE_WORDS.has(words[0] ?? '')) words = words.slice(1);
   while (words.length > 0 && NAME_CONNECTORS.has(words[words.length - 1] ?? '')) words = words.slice(0, -1);
-  words = words.filter((w) => !NOT_NAMES.has(w));
   if (words.length === 0) return;
   const joined = words.join(' ');
   const known = LATIN_ALIAS.get(joined);

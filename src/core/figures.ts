@@ -151,6 +151,8 @@ const PLACES = [
   'Myawaddy', 'Shwe Kokko', 'KK Park', 'Golden Triangle', 'Cambodia', 'Myanmar', 'Laos', 'Thailand',
   'the Philippines', 'Philippines', 'Vietnam', 'Indonesia', 'China', 'Southeast Asia',
 ];
+/** Places ranked after Cambodia are other countries (see findPlace). */
+const CAMBODIA_RANK = PLACES.indexOf('Cambodia');
 /** Local-language names of places, reported under their English name in labels. */
 const PLACE_ALIASES: ReadonlyMap<string, string> = new Map([
   ['Kamboja', 'Cambodia'], ['Campuchia', 'Cambodia'], ['柬埔寨', 'Cambodia'], ['กัมพูชา', 'Cambodia'],
@@ -707,17 +709,20 @@ const PEOPLE_METRICS: ReadonlySet<Metric> = new Set([
 ]);
 
 const SUSPECT_METRICS: ReadonlySet<Metric> = new Set(['people_arrested', 'people_repatriated', 'sanctioned']);
+const UNITLESS_METRICS: ReadonlySet<Metric> = new Set<Metric>([...PEOPLE_METRICS, 'cases']);
+const CURRENCY_METRICS: ReadonlySet<Metric> = new Set<Metric>(['scam_revenue', 'assets_seized']);
+const ENTITY_METRICS: ReadonlySet<Metric> = new Set<Metric>(['sanctioned']);
 
 function allowedMetrics(kind: UnitKind): ReadonlySet<Metric> | null {
   switch (kind) {
     case 'people':
       return PEOPLE_METRICS;
     case 'none':
-      return new Set<Metric>([...PEOPLE_METRICS, 'cases']);
+      return UNITLESS_METRICS;
     case 'currency':
-      return new Set<Metric>(['scam_revenue', 'assets_seized']);
+      return CURRENCY_METRICS;
     case 'entities':
-      return new Set<Metric>(['sanctioned']);
+      return ENTITY_METRICS;
     default:
       return null;
   }
@@ -768,7 +773,7 @@ function findPlace(sentence: string): string | null {
     const rank = PLACES.indexOf(name);
     // Other countries are often named as nationalities' homes ("embassies of Indonesia and China"), so they
     // count as the place only after a locative preposition.
-    if (rank > PLACES.indexOf('Cambodia') && !LOCATIVE_BEFORE.test(sentence.slice(Math.max(0, m.index - 12), m.index))) continue;
+    if (rank > CAMBODIA_RANK && !LOCATIVE_BEFORE.test(sentence.slice(Math.max(0, m.index - 12), m.index))) continue;
     if (best === null || rank < best.rank) best = { place: name, rank };
   }
   return best?.place ?? null;
@@ -903,15 +908,24 @@ function analyseSentence(sentence: string): Figure[] {
 const CACHE_LIMIT = 4096;
 const cache = new Map<string, Figure[]>();
 
-/** Figures stated in one sentence (quotes are substrings of `sentence`). */
-export function figuresInSentence(sentence: string): Figure[] {
+function cachedFigures(sentence: string): readonly Figure[] {
   let hit = cache.get(sentence);
   if (hit === undefined) {
     hit = analyseSentence(sentence);
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(sentence, hit);
   }
-  return hit.map((f) => ({ ...f }));
+  return hit;
+}
+
+/** Figures stated in one sentence (quotes are substrings of `sentence`). */
+export function figuresInSentence(sentence: string): Figure[] {
+  return cachedFigures(sentence).map((f) => ({ ...f }));
+}
+
+/** Does the sentence state any figure? (No copies: the summary only needs the answer.) */
+export function statesFigure(sentence: string): boolean {
+  return cachedFigures(sentence).length > 0;
 }
 
 /**

@@ -87,9 +87,12 @@ const BLOCK_TAGS = new Set(
   'p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table thead tbody section article aside header footer pre hr figure figcaption dl dt dd address main nav center'.split(' '),
 );
 const SPACED_TAGS = new Set(['td', 'th', 'img', 'input', 'button', 'label']);
+/** Elements whose content is never text. */
+const HIDDEN_TAGS = 'script|style|noscript|template|iframe|object|svg';
 /** Anything the special passes below would touch: one scan instead of five for the usual plain markup. */
-const SPECIAL_TAG_TEST_RE = /<(?:[!?]|(?:script|style|noscript|template|iframe|object|svg)\b)/i;
-const HIDDEN_TEST_RE = /<(?:script|style|noscript|template|iframe|object|svg)\b/i;
+const SPECIAL_TAG_TEST_RE = new RegExp(`<(?:[!?]|(?:${HIDDEN_TAGS})\\b)`, 'i');
+// Unclosed script/style runs to the end: better to lose a tail than to leak code into text.
+const HIDDEN_ELEMENT_RE = new RegExp(`<(${HIDDEN_TAGS})\\b[^>]*>[\\s\\S]*?(?:<\\/\\1\\s*>|$)`, 'gi');
 
 /** Plain text of an HTML fragment: script/style dropped, block tags as line breaks, entities decoded once. */
 export function htmlToText(html: string): string {
@@ -101,8 +104,7 @@ export function htmlToText(html: string): string {
     if (SPECIAL_TAG_TEST_RE.test(s)) {
       if (s.includes('<![CDATA[')) s = s.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
       if (s.includes('<!--')) s = s.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ');
-      // Unclosed script/style runs to the end: better to lose a tail than to leak code into text.
-      if (HIDDEN_TEST_RE.test(s)) s = s.replace(/<(script|style|noscript|template|iframe|object|svg)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi, ' ');
+      s = s.replace(HIDDEN_ELEMENT_RE, ' ');
       if (s.includes('<!') || s.includes('<?')) s = s.replace(/<[!?][^>]*>/g, ' ');
     }
     // One pass over the remaining tags: block tags become line breaks, cell-like ones a space, the rest nothing.

@@ -69,13 +69,20 @@ export function entryId(raw: RawEntry, source: string, link: string | null): str
   if (guid) return shortHash(looksGlobal(guid) ? `g:${guid}` : `g:${source}\n${guid}`);
   if (link) return shortHash(`l:${link}`);
   const title = (raw.title ?? '').trim();
-  const date = (raw.pubDate ?? raw.dcDate ?? raw.published ?? raw.updated ?? raw.isoDate ?? '').trim();
+  const date = (dateFields(raw).find((d) => d !== undefined) ?? '').trim();
   return shortHash(`h:${source}\n${title}\n${date}`);
 }
 
+/**
+ * The entry's dates in order of trust. Our own parser's reading first: rss-parser's isoDate comes from
+ * `new Date(text)`, which reads zone-less dates as local time.
+ */
+function dateFields(raw: RawEntry): Array<string | undefined> {
+  return [raw.pubDate, raw.dcDate, raw.published, raw.updated, raw.isoDate];
+}
+
 function firstDate(raw: RawEntry): string | null {
-  // Our own parser first: rss-parser's isoDate comes from `new Date(text)`, which reads zone-less dates as local time.
-  for (const candidate of [raw.pubDate, raw.dcDate, raw.published, raw.updated, raw.isoDate]) {
+  for (const candidate of dateFields(raw)) {
     const parsed = parseDate(candidate);
     if (parsed) return parsed;
   }

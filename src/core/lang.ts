@@ -63,14 +63,17 @@ const WORD_LANGS: ReadonlyMap<string, readonly number[]> = (() => {
 })();
 
 /**
- * Adds a word's votes. One-letter words ("a", "s", "v") are shared by many languages and split off
- * apostrophes: half weight.
+ * Adds the votes of a stopword of `length` letters. One-letter words ("a", "s", "v") are shared by many
+ * languages and split off apostrophes: half weight.
  */
+function addVotes(scores: Float64Array, langs: readonly number[], length: number): void {
+  const weight = length === 1 ? 0.5 : 1;
+  for (const index of langs) scores[index] = (scores[index] ?? 0) + weight;
+}
+
 function vote(scores: Float64Array, word: string): void {
   const langs = WORD_LANGS.get(word);
-  if (langs === undefined) return;
-  const weight = word.length === 1 ? 0.5 : 1;
-  for (const index of langs) scores[index] = (scores[index] ?? 0) + weight;
+  if (langs !== undefined) addVotes(scores, langs, word.length);
 }
 
 // The ASCII stopwords as a trie over a-z, so plain text is scored while it is scanned, with no word strings
@@ -145,10 +148,7 @@ function asciiVotes(text: string, scores: Float64Array): void {
     }
     if (state < 0) continue;
     const langs = state > 0 ? votes[state] : undefined;
-    if (langs !== undefined) {
-      const weight = length === 1 ? 0.5 : 1;
-      for (const index of langs) scores[index] = (scores[index] ?? 0) + weight;
-    }
+    if (langs !== undefined) addVotes(scores, langs, length);
     state = -1;
     // Checking the lead every few words keeps the check itself cheap.
     if (++words % 4 === 0 && settled(scores)) return;

@@ -243,12 +243,18 @@ function placeInSentences(text: string, hits: Hit[]): void {
   for (const h of hits) h.sentence = sentenceIndex(ends, h.start);
 }
 
-/** Hits by group, in text order, each list capped (see MAX_HITS_PER_GROUP). */
-function bucket(hits: readonly Hit[]): Record<Group, Hit[]> {
-  const out: Record<Group, Hit[]> = { entity: [], industry: [], anchor: [], adjacent: [], scam: [], action: [], negative: [] };
+/**
+ * Hits by group, and the strong signals (industry terms and operators together), in text order, each list
+ * capped (see MAX_HITS_PER_GROUP).
+ */
+function bucket(hits: readonly Hit[]): Record<Group | 'strong', Hit[]> {
+  const out: Record<Group | 'strong', Hit[]> = {
+    entity: [], industry: [], anchor: [], adjacent: [], scam: [], action: [], negative: [], strong: [],
+  };
   for (const h of hits) {
-    const list = out[h.term.group];
-    if (list.length < MAX_HITS_PER_GROUP) list.push(h);
+    const group = h.term.group;
+    if (out[group].length < MAX_HITS_PER_GROUP) out[group].push(h);
+    if ((group === 'industry' || group === 'entity') && out.strong.length < MAX_HITS_PER_GROUP) out.strong.push(h);
   }
   return out;
 }
@@ -409,7 +415,7 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     const hits = findHits(text, title.length);
     const byGroup = bucket(hits);
     const entities = byGroup.entity;
-    const strong = hits.filter((h) => h.term.group === 'industry' || h.term.group === 'entity').slice(0, MAX_HITS_PER_GROUP);
+    const strong = byGroup.strong;
     const weak = byGroup.scam;
     const signals = [...strong, ...weak];
     const homeAnchors = byGroup.anchor;
@@ -495,7 +501,7 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
       reasons.push(`${listTerms(anchors, 'appears', 'appear')} but no scam-industry term`);
     } else {
       score = 0;
-      reasons.push(`no ${anchorName} place, scam-industry term or named operator`);
+      reasons.push(nothingFound);
     }
 
     for (const e of distinctTerms(entities).slice(0, MAX_LISTED)) {

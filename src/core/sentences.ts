@@ -10,7 +10,12 @@ export interface SentenceSpan {
 
 // Terminators that end a sentence wherever they stand: CJK full-width marks and the Khmer khan / bariyoosan
 // are written without a following space, so requiring whitespace after them would never split.
-const HARD_TERMINATORS = new Set(['。', '！', '？', '។', '៕', '｡', '‼', '⁇']);
+const HARD_MARKS = '。！？។៕｡‼⁇';
+// Terminators that end a sentence only before whitespace (see softBoundary).
+const SOFT_MARKS = '.!?…؟';
+// Closing quotes and brackets that belong to the sentence they follow (`."`, `.)`, `?»`).
+const CLOSERS = '"\'”’)\\]}»›」』）】〉》';
+const HARD_RE = new RegExp(`[${HARD_MARKS}]`, 'u');
 
 // Abbreviations after which a period never ends a sentence (titles, ranks, Latin shorthand).
 const NEVER_SPLIT = new Set([
@@ -38,10 +43,10 @@ const HAS_THAI = /\p{Script=Thai}/u;
 // uses spaces around numbers and names, so stay conservative).
 const THAI_MAX_CHUNK = 160;
 
-// A run of terminators ("?!", "...", "。」") with any closers after it (`."`, `.)`, `?»` belong to the
-// sentence they follow), found in one regex scan. ".", "!", "?", "…" only end a sentence when whitespace
-// follows (see softBoundary): a "." inside "12.5", "US$1.2" or "theguardian.com" is not an ending.
-const TERMINATOR_RE = /[.!?…؟。！？។៕｡‼⁇]+["'”’)\]}»›」』）】〉》]*/gu;
+// A run of terminators ("?!", "...", "。」") and, as a second group, any closers after it, found in one regex
+// scan. ".", "!", "?", "…" only end a sentence when whitespace follows (see softBoundary): a "." inside
+// "12.5", "US$1.2" or "theguardian.com" is not an ending.
+const TERMINATOR_RE = new RegExp(`([${SOFT_MARKS}${HARD_MARKS}]+)([${CLOSERS}]*)`, 'gu');
 
 const LINE_BREAK = /\r\n|[\n\r\u2028\u2029\u0085]/g;
 
@@ -68,12 +73,14 @@ function nextWord(line: string, from: number): { word: string; first: string } {
   return { word: (m?.[0] ?? '').toLowerCase(), first: line[i] ?? '' };
 }
 
-/** Decide whether a soft terminator run ending at `after` (exclusive) closes the sentence. */
-function softBoundary(line: string, termStart: number, after: number): boolean {
+/**
+ * Decide whether a soft terminator run `lastTerm` starting at `termStart`, with its closers ending at `after`
+ * (exclusive), closes the sentence.
+ */
+function softBoundary(line: string, termStart: number, after: number, lastTerm: string): boolean {
   if (after < line.length && !isSpace(line[after])) return false;
   const { word: next, first } = nextWord(line, after);
   if (first === '') return true; // end of line
-  const lastTerm = line.slice(termStart, after).replace(/[\s"'”’)\]}»›」』）】〉》]+$/u, '');
   const onlyPeriod = lastTerm === '.';
   // A lower-case continuation after "." or "…" is almost always an abbreviation or an ellipsis mid-sentence.
   const lowerNext = /\p{Ll}/u.test(first);
@@ -106,8 +113,8 @@ function splitLine(line: string, offset: number, out: SentenceSpan[]): void {
   for (let m = TERMINATOR_RE.exec(line); m !== null; m = TERMINATOR_RE.exec(line)) {
     const i = m.index;
     const j = i + m[0].length;
-    const hard = [...m[0]].some((c) => HARD_TERMINATORS.has(c));
-    if (hard || softBoundary(line, i, j)) {
+    const marks = m[1] ?? '';
+    if (HARD_RE.test(marks) || softBoundary(line, i, j, marks)) {
       push(segStart, j);
       segStart = j;
     }

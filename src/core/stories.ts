@@ -4,7 +4,8 @@
 //   const clusterer = new StoryClusterer({ windowDays: 7 });
 //   const a = clusterer.assign(doc);     // → { storyId, isNew, score, reasons }
 //   store.save(clusterer.snapshot());    // JSON-safe; StoryClusterer.restore(saved) at start-up
-//   clusterer.prune(now);                // once per poll cycle: forget stories past the window
+//   clusterer.prune(now);                // forget stories past the window in place (the bot instead saves a
+//                                        // snapshot, which keeps only held stories, and restores it)
 //   clusterer.lastComparisons            // full scorings done by the last assign (bounded, ≤ maxCandidates)
 //
 // How a report finds its story
@@ -180,6 +181,11 @@ interface DfRow {
 interface FigureKey {
   metric: Metric;
   value: number;
+}
+
+/** Adds the figure's (metric, value) unless the list already has it. */
+function addFigureKey(list: FigureKey[], fig: FigureKey): void {
+  if (!list.some((x) => x.metric === fig.metric && x.value === fig.value)) list.push({ metric: fig.metric, value: fig.value });
 }
 
 interface StoryState {
@@ -537,12 +543,14 @@ export class StoryClusterer {
     const figures: FigureKey[] = [];
     for (const fig of doc.figures) {
       if (fig.qualifier === 'vague') continue;
-      if (!figures.some((x) => x.metric === fig.metric && x.value === fig.value)) figures.push({ metric: fig.metric, value: fig.value });
+      addFigureKey(figures, fig);
     }
 
+    const time = docTime(doc, this.latest);
+    const seen = Date.parse(doc.seenAt);
     return {
-      time: docTime(doc, this.latest),
-      seen: Number.isFinite(Date.parse(doc.seenAt)) ? Date.parse(doc.seenAt) : docTime(doc, this.latest),
+      time,
+      seen: Number.isFinite(seen) ? seen : time,
       vec,
       norm: Math.sqrt(sq),
       entities,
@@ -731,9 +739,7 @@ export class StoryClusterer {
     if (story.entities.length > MAX_ENTITIES) {
       story.entities = topBy(story.entities, (e) => e.count * this.weight(e.dfKey), MAX_ENTITIES);
     }
-    for (const fig of f.figures) {
-      if (!story.figures.some((x) => x.metric === fig.metric && x.value === fig.value)) story.figures.push(fig);
-    }
+    for (const fig of f.figures) addFigureKey(story.figures, fig);
     if (story.figures.length > MAX_FIGURES) story.figures = story.figures.slice(-MAX_FIGURES);
     story.exemplars.push(f.exemplar);
     if (story.exemplars.length > MAX_EXEMPLARS) story.exemplars.shift();

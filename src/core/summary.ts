@@ -1,6 +1,6 @@
 // Extractive summaries: pick two or three whole sentences of the source. Extractive on purpose — a
 // summary of a trafficking report must never state a number or claim the source does not.
-import { figuresInSentence } from './figures.js';
+import { statesFigure } from './figures.js';
 import { splitSentences, type SentenceSpan } from './sentences.js';
 import { tokenize } from './tfidf.js';
 
@@ -196,7 +196,7 @@ export function summarize(text: string, options: SummaryOptions = {}): string {
     // News leads carry the substance: a gentle decay keeps later sentences eligible.
     const position = 1 / (1 + c.index * 0.35);
     // Advocates read summaries for the numbers: favour sentences that state a figure.
-    const figures = figuresInSentence(c.span.text).length > 0 ? 0.35 : 0;
+    const figures = statesFigure(c.span.text) ? 0.35 : 0;
     const title = titleVector ? idCosine(titleVector, c.vector) * 0.5 : 0;
     c.score = centrality + 0.6 * position + figures + title;
   });

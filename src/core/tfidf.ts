@@ -1,11 +1,5 @@
-// Tokeniser and TF-IDF helpers shared by summaries and story clustering. Pure and allocation-light: the
-// pipeline tokenises every relevant item, so this sits on the hot path.
-
-/** A sparse term-weight vector with its Euclidean norm precomputed (cosine needs it on every pair). */
-export interface SparseVector {
-  weights: Map<string, number>;
-  norm: number;
-}
+// Tokeniser and term counts shared by summaries and story clustering (each weights terms its own way). Pure
+// and allocation-light: the pipeline tokenises every relevant item, so this sits on the hot path.
 
 // English and Indonesian function words: they carry no topic, and leaving them in would make every
 // sentence similar to every other one.
@@ -81,48 +75,4 @@ export function termCounts(tokens: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
   return counts;
-}
-
-/** Smoothed inverse document frequency over a set of tokenised documents: ln((1+N)/(1+df)) + 1. */
-export function inverseDocumentFrequency(docs: ReadonlyArray<readonly string[]>): Map<string, number> {
-  const df = new Map<string, number>();
-  for (const doc of docs) {
-    for (const t of new Set(doc)) df.set(t, (df.get(t) ?? 0) + 1);
-  }
-  const n = docs.length;
-  const idf = new Map<string, number>();
-  for (const [t, d] of df) idf.set(t, Math.log((1 + n) / (1 + d)) + 1);
-  return idf;
-}
-
-/**
- * TF-IDF vector of one document. Sublinear tf (1 + ln tf) keeps a repeated word from dominating; terms
- * missing from `idf` get `defaultIdf` (unseen terms are rare, hence informative).
- */
-export function tfidfVector(
-  tokens: readonly string[],
-  idf: ReadonlyMap<string, number>,
-  defaultIdf = 1,
-): SparseVector {
-  const weights = new Map<string, number>();
-  let sq = 0;
-  for (const [t, c] of termCounts(tokens)) {
-    const w = (1 + Math.log(c)) * (idf.get(t) ?? defaultIdf);
-    weights.set(t, w);
-    sq += w * w;
-  }
-  return { weights, norm: Math.sqrt(sq) };
-}
-
-/** Cosine similarity of two sparse vectors (0 when either is empty). */
-export function cosine(a: SparseVector, b: SparseVector): number {
-  if (a.norm === 0 || b.norm === 0) return 0;
-  // Iterate the smaller map: the cost is bounded by the shorter document.
-  const [small, large] = a.weights.size <= b.weights.size ? [a, b] : [b, a];
-  let dot = 0;
-  for (const [t, w] of small.weights) {
-    const v = large.weights.get(t);
-    if (v !== undefined) dot += w * v;
-  }
-  return dot / (a.norm * b.norm);
 }
