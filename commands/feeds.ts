@@ -1,12 +1,10 @@
 // /feeds add|remove|list — this server's feed list: the defaults it kept plus the ones it added. Removing a
 // default records it in removedFeeds (so a later change of defaults cannot bring it back silently); adding a
 // removed default just takes it out of removedFeeds again.
-import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { effectiveFeeds } from '../src/app.js';
+import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { UserError, type Command, type CommandContext } from '../src/discord/command.js';
-import { outletFor } from '../src/feeds/sources.js';
-import { feedHealth, feedLine, infoEmbed, joinLines, LIMITS, neutraliseMentions, truncate } from '../src/discord/render.js';
-import { requireGuildId, respond } from '../src/discord/respond.js';
+import { infoEmbed, joinLines, LIMITS, neutraliseMentions, truncate } from '../src/discord/render.js';
+import { guildFeeds, requireGuildId, respond } from '../src/discord/respond.js';
 
 /** The URL as the URL parser writes it, so "HTTPS://Example.com/feed" and "https://example.com/feed" are one feed. */
 function normalise(url: string): string {
@@ -55,13 +53,9 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: CommandCont
 }
 
 async function list(ctx: CommandContext, guildId: string): Promise<{ title: string; text: string }> {
-  const settings = await ctx.stores.guilds.get(guildId);
-  const feeds = effectiveFeeds(settings, ctx.defaultFeeds);
-  const states = await Promise.all(feeds.map((f) => ctx.stores.feeds.get(f)));
-  const now = ctx.now();
+  const { settings, feeds, lines: feedLines, failing } = await guildFeeds(ctx, guildId);
   const added = new Set(settings.addedFeeds);
-  const lines = feeds.map((f, i) => `${added.has(f) ? '➕ ' : ''}${feedLine(f, outletFor(f).name, states[i], now)}`);
-  const failing = states.filter((s) => feedHealth(s) === 'failing').length;
+  const lines = feeds.map((f, i) => `${added.has(f) ? '➕ ' : ''}${feedLines[i]}`);
   const head = `${feeds.length} feed(s) (➕ added by this server), ${failing} failing; ${settings.removedFeeds.length} default feed(s) removed.`;
   return { title: 'Feeds of this server', text: `${head}\n\n${joinLines(lines, LIMITS.description - head.length - 2, 'more feeds')}` };
 }
@@ -70,7 +64,6 @@ export default {
   data: new SlashCommandBuilder()
     .setName('feeds')
     .setDescription('Change the feeds this server follows (admins)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setContexts(InteractionContextType.Guild)
     .addSubcommand((s) =>
       s.setName('add').setDescription('Follow a feed (RSS or Atom)').addStringOption((o) => o.setName('url').setDescription('Feed URL').setRequired(true).setMaxLength(2000)),

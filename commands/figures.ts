@@ -40,21 +40,25 @@ export default {
     requireGuildId(interaction);
     const asked = interaction.options.getString('metric')?.trim() || null;
     const history = interaction.options.getBoolean('history') ?? false;
-    const known = sortMetrics(await ctx.stores.figures.metrics());
-    const available = known.map((m) => `\`${m}\``).join(', ') || 'none yet';
-    if (asked !== null && !isMetric(asked)) throw new UserError(`Unknown metric. Pick one from the list; with figures: ${available}.`);
-    if (history && asked === null) throw new UserError(`history:true charts one metric: add metric (with figures: ${available}).`);
+    // The stored metrics are only read when an answer needs them: a known metric asked for does not.
+    const known = async () => sortMetrics(await ctx.stores.figures.metrics());
+    const available = async () => (await known()).map((m) => `\`${m}\``).join(', ') || 'none yet';
+    if (asked !== null && !isMetric(asked)) throw new UserError(`Unknown metric. Pick one from the list; with figures: ${await available()}.`);
+    if (history && asked === null) throw new UserError(`history:true charts one metric: add metric (with figures: ${await available()}).`);
 
     if (asked === null) {
+      const metrics = await known();
+      // Read together; Promise.all keeps the metrics' order, so the fields come out in METRIC_ORDER.
+      const views = await Promise.all(metrics.map(async (metric) => ({ metric, view: metricView(await ctx.stores.figures.history(metric)) })));
       const fields: APIEmbedField[] = [];
-      for (const metric of known) {
-        const view = metricView(await ctx.stores.figures.history(metric));
+      for (const { metric, view } of views) {
         if (view) fields.push({ name: METRIC_LABELS[metric], value: viewText(view, LIMITS.fieldValue) });
       }
       const description = fields.length
         ? 'Newest figure per metric with its source; other outlets’ values are listed where they differ, never averaged.'
         : 'No figures recorded yet.';
-      await respond(interaction, { embeds: [infoEmbed('Figures', description, fields.slice(0, LIMITS.fields))] });
+      // At most one field per metric, fewer than Discord's 25, and respond() enforces the limit regardless.
+      await respond(interaction, { embeds: [infoEmbed('Figures', description, fields)] });
       return;
     }
 

@@ -1,27 +1,21 @@
 // /status — is the bot alive and is this server's setup working: process facts, then this server's feeds and
 // subscriptions, so an admin can tell "nothing happened" from "something is broken".
-import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
-import { effectiveFeeds } from '../src/app.js';
+import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { Command } from '../src/discord/command.js';
-import { escapeText, feedHealth, infoEmbed, relativeAge } from '../src/discord/render.js';
-import { requireGuildId, respond } from '../src/discord/respond.js';
+import { escapeText, infoEmbed, relativeAge } from '../src/discord/render.js';
+import { guildFeeds, requireGuildId, respond } from '../src/discord/respond.js';
 
 export default {
   data: new SlashCommandBuilder()
     .setName('status')
     .setDescription('Bot health and this server’s feeds and subscriptions (admins)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setContexts(InteractionContextType.Guild),
   adminOnly: true,
   defer: true,
   async execute(interaction, ctx) {
     const guildId = requireGuildId(interaction);
     const now = ctx.now();
-    const [status, settings] = await Promise.all([ctx.status(), ctx.stores.guilds.get(guildId)]);
-    const feeds = effectiveFeeds(settings, ctx.defaultFeeds);
-    const states = await Promise.all(feeds.map((f) => ctx.stores.feeds.get(f)));
-    const failing = states.filter((s) => feedHealth(s) === 'failing').length;
-    const notPolled = states.filter((s) => feedHealth(s) === 'not_polled').length;
+    const [status, { settings, feeds, failing, notPolled }] = await Promise.all([ctx.status(), guildFeeds(ctx, guildId)]);
 
     const cycle = status.lastCycle
       ? `${relativeAge(status.lastCycle, now)}${status.lastCycleMs === null ? '' : ` (took ${(status.lastCycleMs / 1000).toFixed(1)} s)`}`

@@ -1,7 +1,7 @@
 // /subscribe channel [mode] [hour] [timezone] [admin-channel] — post stories to a channel, at once or as a daily
 // digest. Re-subscribing a channel updates its mode, hour and timezone but keeps its original `since`, so
 // stories that became eligible for that channel stay eligible.
-import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { ChannelType, InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError, type Command } from '../src/discord/command.js';
 import { infoEmbed } from '../src/discord/render.js';
 import { requireGuildId, respond } from '../src/discord/respond.js';
@@ -22,7 +22,6 @@ export default {
   data: new SlashCommandBuilder()
     .setName('subscribe')
     .setDescription('Post new stories to a channel (admins)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setContexts(InteractionContextType.Guild)
     .addChannelOption((o) => o.setName('channel').setDescription('Where stories are posted').setRequired(true).addChannelTypes(...POSTABLE))
     .addStringOption((o) =>

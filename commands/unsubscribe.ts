@@ -1,5 +1,5 @@
 // /unsubscribe channel — stop posting stories to a channel of this server.
-import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError, type Command } from '../src/discord/command.js';
 import { infoEmbed } from '../src/discord/render.js';
 import { requireGuildId, respond } from '../src/discord/respond.js';
@@ -8,7 +8,6 @@ export default {
   data: new SlashCommandBuilder()
     .setName('unsubscribe')
     .setDescription('Stop posting stories to a channel (admins)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setContexts(InteractionContextType.Guild)
     // Any channel type: a subscribed channel may have been converted since, and must still be removable.
     .addChannelOption((o) => o.setName('channel').setDescription('The subscribed channel').setRequired(true)),

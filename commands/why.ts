@@ -1,15 +1,12 @@
 // /why url — was this article kept, and why (not)? For an article we never saw, the likely reasons: none of
 // this server's feeds is on that site, or the feed that would carry it is failing or not polled yet.
 import { SlashCommandBuilder, type APIEmbedField } from 'discord.js';
-import { effectiveFeeds } from '../src/app.js';
 import { canonicalLink } from '../src/core/item.js';
 import { UserError, type Command } from '../src/discord/command.js';
-import { outletFor } from '../src/feeds/sources.js';
+import { siteHost } from '../src/feeds/sources.js';
 import type { ItemRecord } from '../src/store/ports.js';
 import {
   escapeText,
-  feedHealth,
-  feedLine,
   infoEmbed,
   joinLines,
   kindLabel,
@@ -18,16 +15,7 @@ import {
   neutraliseMentions,
   truncate,
 } from '../src/discord/render.js';
-import { requireGuildId, respond } from '../src/discord/respond.js';
-
-function hostOf(url: string): string | null {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.hostname.toLowerCase().replace(/^www\./u, '') : null;
-  } catch {
-    return null;
-  }
-}
+import { guildFeeds, requireGuildId, respond } from '../src/discord/respond.js';
 
 function sameSite(a: string, b: string): boolean {
   return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
@@ -70,19 +58,14 @@ export default {
       return;
     }
 
-    const host = hostOf(link);
-    const feeds = effectiveFeeds(await ctx.stores.guilds.get(guildId), ctx.defaultFeeds);
-    const states = await Promise.all(feeds.map((f) => ctx.stores.feeds.get(f)));
-    const now = ctx.now();
-    const onHost = feeds.flatMap((f, i) => {
-      const feedHost = hostOf(f);
-      return host && feedHost && sameSite(host, feedHost) ? [feedLine(f, outletFor(f).name, states[i], now)] : [];
+    const host = siteHost(link);
+    const { feeds, health, lines } = await guildFeeds(ctx, guildId);
+    const onHost = lines.filter((_, i) => {
+      const feedHost = siteHost(feeds[i] ?? '');
+      return Boolean(host && feedHost && sameSite(host, feedHost));
     });
     // Failing feeds first: they are the likelier reason an article was missed than ones not polled yet.
-    const troubled = [
-      ...feeds.flatMap((f, i) => (feedHealth(states[i]) === 'failing' ? [feedLine(f, outletFor(f).name, states[i], now)] : [])),
-      ...feeds.flatMap((f, i) => (feedHealth(states[i]) === 'not_polled' ? [feedLine(f, outletFor(f).name, states[i], now)] : [])),
-    ];
+    const troubled = [...lines.filter((_, i) => health[i] === 'failing'), ...lines.filter((_, i) => health[i] === 'not_polled')];
     const fields: APIEmbedField[] = [
       {
         name: `This server's feeds on ${escapeText(host ?? 'that site')}`,

@@ -57,8 +57,6 @@ const schema = z.object({
   ALLOW_PRIVATE_FEEDS: bool.default(false),
 });
 
-export type Env = z.input<typeof schema>;
-
 export interface Config {
   discordToken: string | null;
   discordApiBase: string | null;

@@ -12,7 +12,7 @@ import { runPollCycle, type CycleResult, type Fetcher } from './pipeline/poll-cy
 import { createClient, discordSink, loadCommands, previewSink, routeInteractions } from './discord/bot.js';
 import { UserError, type CommandContext } from './discord/command.js';
 import { Publisher } from './discord/publisher.js';
-import { fetchSource, FeedError } from './feeds/fetch.js';
+import { fetchSource } from './feeds/fetch.js';
 import { shortHash } from './core/hash.js';
 import { queueDueDigests } from './discord/digest.js';
 import { adminTargets, queueFeedNotices } from './pipeline/notices.js';
@@ -144,10 +144,9 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     const drained = await publisher.drain();
     await pruneOld(core.stores, now(), config.retentionDays, logger);
     lastCycle = { at: result.finishedAt, ms: Date.now() - t0 };
-    const failedFeeds = result.feeds.filter((f) => f.status === 'error').length;
-    logger.info('poll cycle finished', { feeds: result.feeds.length, failedFeeds, stories: result.changed.size, ...drained, ms: lastCycle.ms });
+    const errors = result.feeds.filter((f) => f.status === 'error');
+    logger.info('poll cycle finished', { feeds: result.feeds.length, failedFeeds: errors.length, stories: result.changed.size, ...drained, ms: lastCycle.ms });
     if (preview) {
-      const errors = result.feeds.filter((f) => f.status === 'error');
       if (errors.length > 0 && errors.length === result.feeds.length) {
         stdout(
           `none of the ${errors.length} feeds could be fetched (first error: ${errors[0]?.error ?? 'unknown'}); ` +
@@ -230,7 +229,7 @@ export async function checkFeedUrl(url: string, fetcher: Fetcher, core: Core): P
     const result = await fetcher(url, { ...core.cycleDeps.fetchOptions, totalTimeoutMs: 10_000 });
     if (result.kind === 'ok') await parseFeedXml(result.body);
   } catch (err) {
-    const reason = err instanceof FeedError || err instanceof Error ? err.message : String(err);
+    const reason = err instanceof Error ? err.message : String(err);
     throw new UserError(`That feed cannot be added: ${reason}`);
   }
 }

@@ -22,11 +22,11 @@ import type { OutgoingMessage, PostSink } from './publisher.js';
 export const COMMANDS_DIR = fileURLToPath(new URL('../../commands/', import.meta.url));
 
 /** Loads every command file; a file that is not a command is reported, never skipped silently. */
-export async function loadCommands(logger: Logger, dir = COMMANDS_DIR): Promise<Command[]> {
-  const files = (await readdir(dir)).filter((f) => /\.(?:ts|js|mjs)$/u.test(f) && !f.endsWith('.d.ts')).sort();
+export async function loadCommands(logger: Logger): Promise<Command[]> {
+  const files = (await readdir(COMMANDS_DIR)).filter((f) => /\.(?:ts|js|mjs)$/u.test(f) && !f.endsWith('.d.ts')).sort();
   const commands: Command[] = [];
   for (const file of files) {
-    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { default?: unknown };
+    const mod = (await import(pathToFileURL(path.join(COMMANDS_DIR, file)).href)) as { default?: unknown };
     if (isCommand(mod.default)) commands.push(mod.default);
     else logger.warn('not a command, ignored', { file, hint: 'export default { data, execute } satisfies Command' });
   }

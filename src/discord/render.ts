@@ -188,10 +188,11 @@ export function storyLine(story: Story, opts: { now?: Date } = {}): string {
   return `**${title}** — ${shown.join(', ') || 'unknown outlet'}${more} · ${relativeAge(story.lastSeen, now)} · \`${story.id}\``;
 }
 
-function reportLine(r: Report): string {
+/** "**Outlet** (kind): linked title · 14 Jan 2026"; /sources separates outlet and title with " — " instead. */
+export function reportLine(r: Report, separator = ': '): string {
   const title = maskedLink(escapeText(truncate(r.title.trim() || 'report', 120)), r.link);
   const kind = r.outletKind === 'unknown' ? '' : ` (${kindLabel(r.outletKind)})`;
-  return `**${escapeText(truncate(r.outlet, 80))}**${kind}: ${title} · ${formatDay(r.published ?? r.seenAt)}`;
+  return `**${escapeText(truncate(r.outlet, 80))}**${kind}${separator}${title} · ${formatDay(r.published ?? r.seenAt)}`;
 }
 
 /** Figures worth showing once: the same value from the same outlet for the same metric is one line. */
@@ -248,7 +249,7 @@ export function storyEmbed(story: Story, opts: { now?: Date } = {}): APIEmbed {
     fields.push({ name: 'Key figures', value: joinLines(figures.map((f) => figureLine(f)), LIMITS.fieldValue, 'more figures') });
   }
   if (story.reports.length > 0) {
-    fields.push({ name: 'Reported by', value: joinLines(story.reports.map(reportLine), LIMITS.fieldValue, 'more reports') });
+    fields.push({ name: 'Reported by', value: joinLines(story.reports.map((r) => reportLine(r)), LIMITS.fieldValue, 'more reports') });
   }
   const embed: APIEmbed = {
     title: truncate(escapeText(story.title.trim() || 'Untitled story'), LIMITS.title),
@@ -355,7 +356,8 @@ export function fitEmbeds(embeds: readonly APIEmbed[]): APIEmbed[] {
   return out;
 }
 
-/** A plain embed for command answers, shortened to fit. `description` must already be escaped where it holds feed text. */
+/** A plain embed for command answers; respond() shortens it to fit. `description` must already be escaped where it holds feed text. */
 export function infoEmbed(title: string, description: string, fields: APIEmbedField[] = []): APIEmbed {
-  return enforceEmbedLimits({ title, description, color: EMBED_COLOR, fields });
+  // Not shortened here: every command answer goes through respond(), whose fitEmbeds applies enforceEmbedLimits.
+  return { title, description, color: EMBED_COLOR, fields };
 }

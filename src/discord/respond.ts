@@ -1,12 +1,15 @@
 // Answering a slash command the same way from every command: reply or editReply depending on whether the
 // router already deferred, mentions never parsed, content and embeds shortened to Discord's limits.
-// Also the two lookups several commands share (the server an interaction belongs to, a story by id or link).
+// Also the lookups several commands share (the server an interaction belongs to, a story by id or link, the
+// feeds a server follows and how each is doing).
 import { MessageFlags, type APIEmbed, type ChatInputCommandInteraction } from 'discord.js';
+import { effectiveFeeds } from '../app.js';
 import { canonicalLink } from '../core/item.js';
 import type { Story } from '../core/types.js';
-import type { Stores } from '../store/ports.js';
-import { UserError } from './command.js';
-import { fitEmbeds, truncateContent } from './render.js';
+import { outletFor } from '../feeds/sources.js';
+import type { GuildSettings, Stores } from '../store/ports.js';
+import { UserError, type CommandContext } from './command.js';
+import { feedHealth, feedLine, fitEmbeds, truncateContent, type FeedHealth } from './render.js';
 
 export interface ReplyFile {
   attachment: Buffer;
@@ -54,4 +57,33 @@ export async function findStory(stores: Stores, ref: string): Promise<Story | un
     return record?.storyId ? stores.stories.get(record.storyId) : undefined;
   }
   return stores.stories.get(trimmed);
+}
+
+export interface GuildFeeds {
+  settings: GuildSettings;
+  /** The feeds the server follows, in effectiveFeeds order; the arrays below are index-aligned with it. */
+  feeds: string[];
+  health: FeedHealth[];
+  /** feedLine of each feed, as /feeds list, /sources and /why show it. */
+  lines: string[];
+  failing: number;
+  notPolled: number;
+}
+
+/** The feeds a server follows with their stored state, health and display line. */
+export async function guildFeeds(ctx: Pick<CommandContext, 'stores' | 'defaultFeeds' | 'now'>, guildId: string): Promise<GuildFeeds> {
+  const settings = await ctx.stores.guilds.get(guildId);
+  const feeds = effectiveFeeds(settings, ctx.defaultFeeds);
+  const states = await Promise.all(feeds.map((f) => ctx.stores.feeds.get(f)));
+  const now = ctx.now();
+  const health = states.map((s) => feedHealth(s));
+  const lines = feeds.map((f, i) => feedLine(f, outletFor(f).name, states[i], now));
+  return {
+    settings,
+    feeds,
+    health,
+    lines,
+    failing: health.filter((h) => h === 'failing').length,
+    notPolled: health.filter((h) => h === 'not_polled').length,
+  };
 }

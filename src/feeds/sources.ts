@@ -47,15 +47,19 @@ const OUTLETS_BY_HOST: Record<string, OutletInfo> = {
   'vodenglish.news': { name: 'VOD', kind: 'local_media' },
 };
 
+/** The host of an http(s) URL, lowercased and without a leading "www."; null for anything else. */
+export function siteHost(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.hostname.toLowerCase().replace(/^www\./u, '') : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The outlet behind a source: known hosts by name and kind, else the feed's own title, else the host. */
 export function outletFor(source: string, feedTitle?: string | null): OutletInfo {
-  let host: string | null = null;
-  try {
-    const u = new URL(source);
-    if (u.protocol === 'http:' || u.protocol === 'https:') host = u.hostname.toLowerCase().replace(/^www\./u, '');
-  } catch {
-    host = null;
-  }
+  const host = siteHost(source);
   if (host) {
     for (const [suffix, info] of Object.entries(OUTLETS_BY_HOST)) {
       if (host === suffix || host.endsWith(`.${suffix}`)) return info;
