@@ -17,6 +17,7 @@ import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, DEFAULT_OWNER_ID, FakeDiscord, de
 import { startFeedServer, type FeedServer } from '../test/support/feed-server.js';
 import { compoundEvents, irrelevantArticles, relevantArticles, rssFeed, type Article } from './feeds.js';
 import type { Row, SectionContext, SectionResult } from './run.js';
+import { percentile } from './stats.js';
 
 const INTERACTIONS = 1_000;
 const IN_FLIGHT = 50;
@@ -24,13 +25,6 @@ const IN_FLIGHT = 50;
 const WARM_UP = 50;
 /** One at a time: the floor the loaded figures are compared with. */
 const UNLOADED = 100;
-
-/** Nearest-rank percentile of an ascending list. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] ?? NaN;
-}
 
 interface Timing {
   ackMs: number;
@@ -115,7 +109,8 @@ export async function benchLatency(ctx: SectionContext): Promise<SectionResult> 
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const unloaded = await runInteractions(fake, UNLOADED, 1);
     globalThis.gc?.();
-    // CPU use and event-loop delay tell a saturated process apart from one that queues work in bursts.
+    // CPU use and event-loop delay of THIS process (the fake Discord and the load generator, not the bot, which
+    // runs as its own process): they show whether the measuring side, rather than the bot, was the bottleneck.
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
     const cpu0 = process.cpuUsage(); // this process: the fake and the load generator
@@ -138,8 +133,8 @@ export async function benchLatency(ctx: SectionContext): Promise<SectionResult> 
       { key: 'latency.reply_p50_ms', label: 'full reply p50 (dispatch → edited reply)', value: percentile(reply, 50), unit: 'ms' },
       { key: 'latency.reply_p99_ms', label: 'full reply p99', value: percentile(reply, 99), unit: 'ms' },
       { key: 'latency.per_s', label: 'interactions answered per second', value: Math.round(run.timings.length / (run.wallMs / 1000)), unit: '/s' },
-      { key: 'latency.cpu_pct', label: 'fake Discord process CPU during the run (1 core = 100)', value: Math.round(((cpu.user + cpu.system) / 1000 / run.wallMs) * 100), unit: '%' },
-      { key: 'latency.loop_delay_p99_ms', label: 'event-loop delay p99 / max', value: `${(loop.percentile(99) / 1e6).toFixed(1)} / ${(loop.max / 1e6).toFixed(1)} ms` },
+      { key: 'latency.cpu_pct', label: 'bench-side CPU, not the bot (1 core = 100)', value: Math.round(((cpu.user + cpu.system) / 1000 / run.wallMs) * 100), unit: '%' },
+      { key: 'latency.loop_delay_p99_ms', label: 'bench-side event-loop delay p99 / max', value: `${(loop.percentile(99) / 1e6).toFixed(1)} / ${(loop.max / 1e6).toFixed(1)} ms` },
       { key: 'latency.unloaded_ack_p50_ms', label: 'one at a time: ack p50 / p99', value: `${percentile(idleAck, 50).toFixed(1)} / ${percentile(idleAck, 99).toFixed(1)} ms` },
       { key: 'latency.unloaded_reply_p50_ms', label: 'one at a time: full reply p50 / p99', value: `${percentile(idleReply, 50).toFixed(1)} / ${percentile(idleReply, 99).toFixed(1)} ms` },
     ];
@@ -147,6 +142,7 @@ export async function benchLatency(ctx: SectionContext): Promise<SectionResult> 
       rows,
       notes: [
         `${WARM_UP} untimed warm-up interactions first; the bot runs as its own process (compound-watch run), the fake Discord in this one`,
+        'bench-side CPU and event-loop delay are of this process (the fake Discord and the load generator), not of the bot',
         "each worker waits for the edited reply before its next command; discord.js lets those edits (PATCH @original) out at its global 50 requests/s, so new commands arrive in bursts of ~50",
       ],
     };

@@ -6,14 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
-import { startBot } from '../src/main.js';
 import { openStores } from '../src/store/keyv-store.js';
-import { rss, type Article } from '../test/support/articles.js';
+import type { Article } from '../test/support/articles.js';
+import { startTestBot } from '../test/support/bot-harness.js';
 import { FakeDiscord, type FakeGuild } from '../test/support/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../test/support/feed-server.js';
+import { rssRoute, startFeedServer, type FeedServer } from '../test/support/feed-server.js';
 import { manyEvents } from '../test/support/many-events.js';
+import { ascending, percentile } from './stats.js';
 
 const FEEDS = Number(process.env['SOAK_FEEDS'] ?? 1000);
 const GUILDS = Number(process.env['SOAK_GUILDS'] ?? 100);
@@ -24,10 +23,7 @@ const COMMANDS_PER_SECOND = Number(process.env['SOAK_CPS'] ?? 40);
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
+const pct = (xs: readonly number[], p: number) => percentile(ascending(xs), p);
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'cw-soak-'));
@@ -52,25 +48,10 @@ async function main(): Promise<void> {
       const url = server.url(p);
       sources.push(url);
       docs.set(url, []);
-      server.route(p, (req, res) => {
-        const body = rss(`Outlet ${s}-${f}`, docs.get(url) ?? []);
-        const etag = `"${body.length}-${(docs.get(url) ?? []).length}"`;
-        if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
-        res.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(body);
-      });
+      server.route(p, rssRoute(`Outlet ${s}-${f}`, () => docs.get(url) ?? [], { etag: true }));
     }
   }
 
-  const config = loadConfig({
-    DISCORD_TOKEN: 'soak-token',
-    DISCORD_API_BASE: fake.apiBase,
-    FEEDS: sources.join(','),
-    DATA_DIR: tmp,
-    ALLOW_PRIVATE_FEEDS: 'true',
-    FETCH_CONCURRENCY: '32',
-    MAX_POSTS_PER_HOUR: '1000',
-    LOG_LEVEL: 'silent',
-  });
   // Every server subscribed a channel before the run.
   const pre = await openStores({ storeUrl: null, dataDir: tmp });
   for (const g of guilds) {
@@ -84,10 +65,13 @@ async function main(): Promise<void> {
   }
   await pre.close();
 
-  const bot = await startBot(config, silentLogger, {
-    schedule: false,
-    staggerMs: 0,
-    clientOptions: { rest: { offset: 0 }, waitGuildTimeout: 2000 },
+  // The test harness's bot (local feeds allowed, no schedule, no stagger, silent), with soak's limits.
+  const bot = await startTestBot({
+    fake,
+    dataDir: tmp,
+    feeds: sources,
+    env: { FETCH_CONCURRENCY: '32', MAX_POSTS_PER_HOUR: '1000', LOG_LEVEL: 'silent' },
+    overrides: { clientOptions: { rest: { offset: 0 }, waitGuildTimeout: 2000 } },
   });
 
   let eventIndex = 0;

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployCommands } from '../../src/discord/deploy.js';
 import { silentLogger } from '../../src/log.js';
 import type { BotHandle } from '../../src/main.js';
-import { EVENT_RAID, EVENT_RELEASE_A, EVENT_RELEASE_B, EVENT_SANCTIONS, IRRELEVANT, rss, type Article } from '../support/articles.js';
-import { ADMIN, BOT_TOKEN, harnessConfig, MEMBER, startTestBot } from '../support/bot-harness.js';
+import { EVENT_RAID, EVENT_RELEASE_A, EVENT_RELEASE_B, EVENT_SANCTIONS, IRRELEVANT, type Article } from '../support/articles.js';
+import { ADMIN, BOT_TOKEN, harnessConfig, MEMBER, startTestBot, subscribe } from '../support/bot-harness.js';
 import { FakeDiscord, type FakeGuild } from '../support/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../support/feed-server.js';
+import { rssRoute, startFeedServer, type FeedServer } from '../support/feed-server.js';
 
 const GUILD_A: FakeGuild = {
   id: '1200000000000000101',
@@ -54,7 +54,7 @@ beforeAll(async () => {
   fake = await FakeDiscord.start({ guilds: [GUILD_A, GUILD_B] });
   feeds = await startFeedServer();
   for (const p of Object.keys(docs)) {
-    feeds.route(p, (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(p, docs[p] ?? [])));
+    feeds.route(p, rssRoute(p, () => docs[p] ?? []));
   }
   bot = await start();
 });
@@ -82,15 +82,8 @@ describe('the bot end to end', () => {
   });
 
   it('refuses /subscribe and /feeds add from a non-admin and changes nothing', async () => {
-    const sub = await fake.sendInteraction({
-      guildId: GUILD_A.id,
-      channelId: GENERAL,
-      userId: '1300000000000000002',
-      permissions: MEMBER,
-      name: 'subscribe',
-      options: [{ name: 'channel', type: 7, value: NEWS }],
-    });
-    expect((await sub.final()).content).toMatch(/Manage Server/u);
+    const sub = await subscribe(fake, { guildId: GUILD_A.id, from: GENERAL, channel: NEWS, userId: '1300000000000000002', permissions: MEMBER });
+    expect(sub.content).toMatch(/Manage Server/u);
     const add = await fake.sendInteraction({
       guildId: GUILD_A.id,
       channelId: GENERAL,
@@ -108,15 +101,8 @@ describe('the bot end to end', () => {
   });
 
   it('an admin subscribes a channel; the first poll posts nothing old', async () => {
-    const sub = await fake.sendInteraction({
-      guildId: GUILD_A.id,
-      channelId: GENERAL,
-      userId: '1300000000000000001',
-      permissions: ADMIN,
-      name: 'subscribe',
-      options: [{ name: 'channel', type: 7, value: NEWS }],
-    });
-    expect(JSON.stringify(await sub.final())).toMatch(/Subscri/u);
+    const sub = await subscribe(fake, { guildId: GUILD_A.id, from: GENERAL, channel: NEWS, userId: '1300000000000000001', permissions: ADMIN });
+    expect(JSON.stringify(sub)).toMatch(/Subscri/u);
     expect((await bot.core.stores.guilds.get(GUILD_A.id)).subscriptions.map((s) => s.channelId)).toEqual([NEWS]);
     await bot.cycle();
     expect(posts(NEWS)).toHaveLength(0);

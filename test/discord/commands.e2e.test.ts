@@ -6,7 +6,6 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Item, SourcedFigure, Story } from '../../src/core/types.js';
-import type { FetchResult } from '../../src/feeds/fetch.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { startBot, type BotHandle } from '../../src/main.js';
 import type { Stores } from '../../src/store/ports.js';
@@ -20,20 +19,19 @@ import {
   type ReplyBody,
   type SendInteractionInput,
 } from '../support/fake-discord.js';
+import { ADMIN, MEMBER } from '../support/bot-harness.js';
+import { startFeedServer, type FeedServer } from '../support/feed-server.js';
 
 const NOW = new Date('2026-01-15T12:00:00.000Z');
 const GUILD_A = DEFAULT_GUILD_ID;
 const NEWS_A = '1200000000000000003';
 const GUILD_B = '1210000000000000001';
 const GENERAL_B = '1210000000000000002';
-const ADMIN = '32';
-const MEMBER = '0';
 const EPHEMERAL = 64;
 
 const KHMER_TIMES_FEED = 'https://www.khmertimeskh.com/feed/';
 const GUARDIAN_FEED = 'https://www.theguardian.com/world/cambodia/rss';
 const AMNESTY_FEED = 'https://www.amnesty.org/en/feed/';
-const GOOD_NEW_FEED = 'https://feeds.example.org/compounds.xml';
 const KT_LINK = 'https://www.khmertimeskh.com/501234/thousands-leave-compounds';
 const GUARDIAN_LINK = 'https://www.theguardian.com/world/2026/jan/14/cambodia-scam-compounds-exodus';
 const AMNESTY_LINK = 'https://www.amnesty.org/en/latest/news/2026/01/cambodia-compounds/';
@@ -154,26 +152,29 @@ async function seed(stores: Stores): Promise<void> {
 
 const RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>Example</title><item><title>x</title><link>https://feeds.example.org/a</link></item></channel></rss>';
 
-/** Only the one "good" URL is a feed; anything else fails as an unreachable site would. */
-async function fakeFetch(source: string): Promise<FetchResult> {
-  if (source !== GOOD_NEW_FEED) throw new Error('HTTP 404 Not Found');
-  return { kind: 'ok', status: 200, finalUrl: source, body: RSS, bytes: RSS.length, contentType: 'application/rss+xml', validators: {} };
-}
-
 let fake: FakeDiscord;
+/** Serves the one "good" new feed; any other path is a 404, as a missing feed would be. */
+let feedServer: FeedServer;
+let GOOD_NEW_FEED: string;
+let MISSING_FEED: string;
 let bot: BotHandle;
 let stores: Stores;
 let dataDir: string;
 
 beforeAll(async () => {
   fake = await FakeDiscord.start({ guilds: [defaultGuild(), guildB] });
+  feedServer = await startFeedServer({
+    '/compounds.xml': (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS),
+  });
+  GOOD_NEW_FEED = feedServer.url('/compounds.xml');
+  MISSING_FEED = feedServer.url('/feed');
   dataDir = mkdtempSync(path.join(tmpdir(), 'cw-e2e-'));
-  const config = loadConfig({ DISCORD_TOKEN: 'fake-token', DISCORD_API_BASE: fake.apiBase, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  // The real fetcher checks /feeds add URLs: the local feed server is on a loopback address.
+  const config = loadConfig({ DISCORD_TOKEN: 'fake-token', DISCORD_API_BASE: fake.apiBase, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ALLOW_PRIVATE_FEEDS: 'true' });
   // E2E_LOG=1 prints the bot's log (e.g. the stack of a "command failed") when a case needs debugging.
   bot = await startBot(config, process.env['E2E_LOG'] ? createLogger({ level: 'debug' }) : silentLogger, {
     clientOptions: { rest: { offset: 0 }, waitGuildTimeout: 500 },
     now: () => NOW,
-    fetch: fakeFetch,
     schedule: false,
   });
   stores = bot.core.stores;
@@ -183,6 +184,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bot?.stop();
   await fake?.stop();
+  await feedServer?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -331,10 +333,13 @@ describe('admin commands', () => {
   });
 
   it('/feeds add checks the URL, stores it for this server, and guild B does not see it', async () => {
-    const bad = await run('feeds', [sub('add', [str('url', 'https://nowhere.example/feed')])], { permissions: ADMIN });
+    const bad = await run('feeds', [sub('add', [str('url', MISSING_FEED)])], { permissions: ADMIN });
     expect(bad.content).toContain('cannot be added');
+    expect(feedServer.count('/feed')).toBe(1);
+    expect(feedServer.count('/compounds.xml')).toBe(0);
     const ok = await run('feeds', [sub('add', [str('url', GOOD_NEW_FEED)])], { permissions: ADMIN });
     expect(seen(ok)).toContain('Added');
+    expect(feedServer.count('/compounds.xml')).toBe(1);
     expect((await stores.guilds.get(GUILD_A)).addedFeeds).toEqual([GOOD_NEW_FEED]);
 
     const listA = seen(await run('feeds', [sub('list')], { permissions: ADMIN }));

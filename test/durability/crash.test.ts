@@ -12,10 +12,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_RAID, EVENT_SANCTIONS, rss, type Article } from '../support/articles.js';
-import { ADMIN, BOT_TOKEN } from '../support/bot-harness.js';
+import { EVENT_RAID, EVENT_SANCTIONS, type Article } from '../support/articles.js';
+import { BOT_TOKEN, subscribe } from '../support/bot-harness.js';
 import { FakeDiscord, type FakeGuild, type RecordedRequest } from '../support/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../support/feed-server.js';
+import { rssRoute, startFeedServer, type FeedServer } from '../support/feed-server.js';
 import { manyEvents } from '../support/many-events.js';
 import { killAll, spawnBot, type BotProcess } from '../support/processes.js';
 
@@ -122,7 +122,7 @@ const cycleDone = (p: BotProcess) => p.logged('poll cycle finished');
 beforeAll(async () => {
   fake = await FakeDiscord.start({ guilds: [GUILD] });
   feeds = await startFeedServer({
-    '/wire.xml': (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss('Crash Wire', doc)),
+    '/wire.xml': rssRoute('Crash Wire', () => doc),
   });
   proxy = await startSlowProxy(fake.port, (method, p) => method === 'POST' && /^\/channels\/\d+\/messages$/u.test(p));
 });
@@ -139,15 +139,8 @@ describe('SIGKILL while posting a batch of 50 stories', () => {
   it('the first process subscribes a channel and primes the feed without posting', async () => {
     const p1 = spawnBot(botEnv(), { name: 'first' });
     await p1.waitForLog((l) => l.msg === 'logged in to Discord', 20_000, 'login');
-    const sub = await fake.sendInteraction({
-      guildId: GUILD.id,
-      channelId: GENERAL,
-      userId: GUILD.ownerId,
-      permissions: ADMIN,
-      name: 'subscribe',
-      options: [{ name: 'channel', type: 7, value: NEWS }],
-    });
-    expect(JSON.stringify(await sub.final())).toMatch(/Subscri/u);
+    const sub = await subscribe(fake, { guildId: GUILD.id, from: GENERAL, channel: NEWS, userId: GUILD.ownerId });
+    expect(JSON.stringify(sub)).toMatch(/Subscri/u);
     // A cycle that started after the subscription: the feed is primed, and it posts nothing old.
     const before = cycleDone(p1).length;
     await p1.waitForLogCount((l) => l.msg === 'poll cycle finished', before + 2, 20_000, 'two more cycles');

@@ -11,13 +11,13 @@ import path from 'node:path';
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStores } from '../../src/store/keyv-store.js';
-import { rss, type Article } from '../support/articles.js';
+import type { Article } from '../support/articles.js';
 import { BOT_TOKEN } from '../support/bot-harness.js';
 import { POSTGRES_URL, REDIS_URL, reachable } from '../support/backends.js';
 import { FakeDiscord, type FakeGuild } from '../support/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../support/feed-server.js';
+import { rssRoute, startFeedServer, type FeedServer } from '../support/feed-server.js';
 import { manyEvents } from '../support/many-events.js';
-import { killAll, spawnBot, until, type BotProcess, type LogLine } from '../support/processes.js';
+import { cyclesOf, killAll, spawnBot, until, type BotProcess, type Cycle } from '../support/processes.js';
 
 const [redisUp, pgUp] = await Promise.all([reachable(REDIS_URL), reachable(POSTGRES_URL)]);
 if (!redisUp) console.warn(`multi-process: skipping the Redis scenario, no Redis at ${REDIS_URL}`);
@@ -113,26 +113,6 @@ async function createPgDatabase(): Promise<{ url: string; release(): Promise<voi
 
 // ---- the scenario -----------------------------------------------------------------------------------
 
-interface Cycle {
-  proc: string;
-  start: number;
-  end: number;
-}
-
-/** Start/finish pairs of each process's poll cycles, from its log times. */
-function cyclesOf(p: BotProcess): Cycle[] {
-  const out: Cycle[] = [];
-  let open: LogLine | null = null;
-  for (const l of p.logs) {
-    if (l.msg === 'poll cycle started') open = l;
-    if (l.msg === 'poll cycle finished' && open) {
-      out.push({ proc: p.name, start: Date.parse(open.time ?? ''), end: Date.parse(l.time ?? '') });
-      open = null;
-    }
-  }
-  return out;
-}
-
 async function scenario(storeUrl: string, g: FakeGuild, prefix: string, offset: number): Promise<void> {
   const channel = g.channels[0]?.id ?? '';
   const dataDir = mkdtempSync(path.join(tmpdir(), `cw-multi-${prefix}-`));
@@ -143,12 +123,7 @@ async function scenario(storeUrl: string, g: FakeGuild, prefix: string, offset: 
   const docs: Record<string, Article[]> = { a: [], b: [], c: [] };
   const pathOf = (n: string) => `/${prefix}/${n}.xml`;
   for (const n of names) {
-    feeds.route(pathOf(n), (req, res) => {
-      const list = docs[n] ?? [];
-      const etag = `"${list.map((a) => a.guid).join('|').length}-${list.length}"`;
-      if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
-      res.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(rss(`Feed ${n}`, list));
-    });
+    feeds.route(pathOf(n), rssRoute(`Feed ${n}`, () => docs[n] ?? [], { etag: true }));
   }
   const events = manyEvents(7, { offset });
   const add = (n: 'a' | 'b' | 'c', a: Article) => {

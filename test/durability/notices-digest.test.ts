@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BotHandle } from '../../src/main.js';
-import { EVENT_RAID, EVENT_SANCTIONS, rss, type Article } from '../support/articles.js';
-import { ADMIN, startTestBot } from '../support/bot-harness.js';
+import { EVENT_RAID, EVENT_SANCTIONS, type Article } from '../support/articles.js';
+import { startTestBot, subscribe } from '../support/bot-harness.js';
 import { FakeDiscord, type FakeGuild } from '../support/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../support/feed-server.js';
+import { rssRoute, startFeedServer, type FeedServer } from '../support/feed-server.js';
 import { manyEvents } from '../support/many-events.js';
 
 const OWNER = '1320000000000000001';
@@ -40,9 +40,10 @@ let bot: BotHandle | null = null;
 
 function serve(p: string, articles: Article[]): string {
   docs.set(p, articles);
-  feeds.route(p, (_req, res) => {
+  const ok = rssRoute(p, () => docs.get(p) ?? []);
+  feeds.route(p, (req, res) => {
     if (failing.has(p)) return void res.writeHead(500, { 'content-type': 'text/plain' }).end('upstream exploded');
-    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(p, docs.get(p) ?? []));
+    return ok(req, res);
   });
   return feeds.url(p);
 }
@@ -54,9 +55,8 @@ async function start(feedUrls: string[], clock: { now: Date }, env: Record<strin
   return bot;
 }
 
-async function subscribe(g: FakeGuild, from: string, options: unknown[]): Promise<void> {
-  const h = await fake.sendInteraction({ guildId: g.id, channelId: from, userId: OWNER, permissions: ADMIN, name: 'subscribe', options });
-  expect(JSON.stringify(await h.final())).toMatch(/Subscri/u);
+async function subscribeIn(g: FakeGuild, from: string, channel: string, extra: unknown[] = []): Promise<void> {
+  expect(JSON.stringify(await subscribe(fake, { guildId: g.id, from, channel, userId: OWNER, extra }))).toMatch(/Subscri/u);
 }
 
 const posts = (channelId: string) => fake.messagesIn(channelId, 'channel');
@@ -88,10 +88,7 @@ describe('feed failure notices', () => {
     const good = serve('/notice-good.xml', [EVENT_SANCTIONS]);
     const flaky = serve('/notice-flaky.xml', [EVENT_RAID]);
     const b = await start([good, flaky], clock);
-    await subscribe(G_NOTICE, N_GENERAL, [
-      { name: 'channel', type: 7, value: N_NEWS },
-      { name: 'admin-channel', type: 7, value: N_ADMIN },
-    ]);
+    await subscribeIn(G_NOTICE, N_GENERAL, N_NEWS, [{ name: 'admin-channel', type: 7, value: N_ADMIN }]);
     await b.cycle(); // primes both feeds
     expect(posts(N_ADMIN)).toHaveLength(0);
 
@@ -150,8 +147,7 @@ describe('daily digests', () => {
     const b = await start([feed], clock);
     await b.cycle(); // primes the feed before anyone subscribed: the old story is never anyone's news
     clock.now = at('2026-03-10T00:10:00Z');
-    await subscribe(G_DIGEST, D_GENERAL, [
-      { name: 'channel', type: 7, value: D_DIGEST },
+    await subscribeIn(G_DIGEST, D_GENERAL, D_DIGEST, [
       { name: 'mode', type: 3, value: 'digest' },
       { name: 'hour', type: 4, value: 9 },
       { name: 'timezone', type: 3, value: 'Asia/Phnom_Penh' },
@@ -187,8 +183,7 @@ describe('daily digests', () => {
     const clock = { now: at('2026-03-12T00:00:00Z') };
     const feed = serve('/backlog.xml', [EVENT_SANCTIONS, EVENT_RAID]);
     const b = await start([feed], clock);
-    await subscribe(G_BACKLOG, B_GENERAL, [
-      { name: 'channel', type: 7, value: B_DIGEST },
+    await subscribeIn(G_BACKLOG, B_GENERAL, B_DIGEST, [
       { name: 'mode', type: 3, value: 'digest' },
       { name: 'hour', type: 4, value: 9 },
       { name: 'timezone', type: 3, value: 'Asia/Phnom_Penh' },
@@ -212,7 +207,7 @@ describe('daily digests', () => {
     const clock = { now: at('2026-03-11T03:00:00Z') };
     const feed = serve('/cap.xml', [EVENT_RAID]);
     const b = await start([feed], clock, { MAX_POSTS_PER_HOUR: '2' });
-    await subscribe(G_CAP, C_GENERAL, [{ name: 'channel', type: 7, value: C_NEWS }]);
+    await subscribeIn(G_CAP, C_GENERAL, C_NEWS);
     await b.cycle(); // primes
     expect(posts(C_NEWS)).toHaveLength(0);
 

@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_RAID, rss } from '../support/articles.js';
+import { EVENT_RAID } from '../support/articles.js';
 import { ADMIN, BOT_TOKEN } from '../support/bot-harness.js';
 import { FakeDiscord, guildIdOnShard, shardOf, type FakeGuild } from '../support/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../support/feed-server.js';
-import { killAll, spawnBot, until, type BotProcess } from '../support/processes.js';
+import { rssRoute, startFeedServer, type FeedServer } from '../support/feed-server.js';
+import { cyclesOf, killAll, spawnBot, until, type BotProcess } from '../support/processes.js';
 
 const OWNER = '1330000000000000001';
 const G0 = guildIdOnShard(0, 2, 7);
@@ -43,7 +43,7 @@ function groupAlive(pgid: number): boolean {
 beforeAll(async () => {
   fake = await FakeDiscord.start({ guilds: [GUILD_0, GUILD_1] });
   feeds = await startFeedServer({
-    '/wire.xml': (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss('Shard Wire', [EVENT_RAID])),
+    '/wire.xml': rssRoute('Shard Wire', [EVENT_RAID]),
   });
   manager = spawnBot(
     {
@@ -54,6 +54,8 @@ beforeAll(async () => {
       POLL_CRON: '*/2 * * * * *',
       SHARD_COUNT: '2',
       SHARD_SPAWN_DELAY_MS: '0',
+      // Debug level: a shard that finds the poller lease taken says so, which the lease test counts on.
+      LOG_LEVEL: 'debug',
     },
     { name: 'manager' },
   );
@@ -117,11 +119,19 @@ describe('two shards', () => {
 
   it('only one shard polls at a time', async () => {
     // Both shards log to the manager's stderr: every cycle that ran is counted, and each fetched the feed
-    // once (one more fetch may belong to a cycle still running). Two polling shards would fetch twice as often.
+    // once (one more fetch may belong to a cycle still running). That bound alone cannot tell one poller from
+    // two (each polling shard logs its own cycles too); the lease and overlap checks below can.
     await until(() => manager.logged('poll cycle finished').length >= 3, 15_000, 'three poll cycles', () => manager.tail(10));
     const finished = manager.logged('poll cycle finished').length;
     expect(feeds.count('/wire.xml')).toBeLessThanOrEqual(finished + 1);
     expect(manager.logged('poll cycle failed')).toEqual([]);
+    // The shard without the lease skips its triggers (both shards run the same schedule); two polling shards
+    // would never log this.
+    expect(manager.logged('poll cycle skipped: another process holds the poller lease').length).toBeGreaterThan(0);
+    // Both shards log into one stream, and the triggers fire at the same second on both: two polling shards
+    // would log "started, started, finished, finished". Every cycle must finish before the next one starts.
+    // (An overlap pairs only the later start, so it leaves fewer cycles than "finished" lines.)
+    expect(cyclesOf(manager), manager.tail(20)).toHaveLength(manager.logged('poll cycle finished').length);
   }, 30_000);
 
   it('SIGTERM to the manager process (docker stop, systemctl stop) stops it and both shard processes', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_USER_AGENT, FeedError, fetchSource } from '../../src/feeds/fetch.js';
-import { startFeedServer, type FeedServer } from '../support/feed-server.js';
+import { gzipZeros, startFeedServer, type FeedServer } from '../support/feed-server.js';
 import { REAL_FEEDS_DIR } from '../support/shared.js';
 
 const REAL = REAL_FEEDS_DIR;
@@ -30,27 +30,13 @@ function drainOrClose(res: NodeJS.WritableStream): Promise<void> {
   });
 }
 
-async function gzipZeros(totalBytes: number): Promise<Buffer> {
-  const gz = zlib.createGzip({ level: 9 });
-  const out: Buffer[] = [];
-  gz.on('data', (c: Buffer) => out.push(c));
-  const done = new Promise((resolve) => gz.on('end', resolve));
-  const zero = Buffer.alloc(1 << 20);
-  for (let written = 0; written < totalBytes; written += zero.length) {
-    if (!gz.write(zero)) await new Promise((resolve) => gz.once('drain', resolve));
-  }
-  gz.end();
-  await done;
-  return Buffer.concat(out);
-}
-
 describe('fetchSource over HTTP', () => {
   let server: FeedServer;
   let bomb: Buffer;
 
   beforeAll(async () => {
     // 256 MiB of zeros gzip to ~260 KB: far past the 5 MiB cap once inflated.
-    bomb = await gzipZeros(256 * 1024 * 1024);
+    bomb = await gzipZeros(256);
     server = await startFeedServer({
       '/feed': (req, res) => {
         if (req.headers['if-none-match'] === '"v1"') {

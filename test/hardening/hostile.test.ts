@@ -5,7 +5,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCore, type Core } from '../../src/app.js';
@@ -18,7 +17,7 @@ import { storyEmbed } from '../../src/discord/render.js';
 import { runPollCycle, type CycleResult, type FeedOutcome } from '../../src/pipeline/poll-cycle.js';
 import type { ItemRecord } from '../../src/store/ports.js';
 import { EVENT_RELEASE_A, rss } from '../support/articles.js';
-import { startFeedServer, type FeedServer, type RouteHandler } from '../support/feed-server.js';
+import { gzipZeros, startFeedServer, type FeedServer, type RouteHandler } from '../support/feed-server.js';
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/hostile');
 const MiB = 1024 * 1024;
@@ -148,24 +147,6 @@ function manyItems(count: number): string {
   for (let i = 0; i < count; i += 1) parts.push(`<item><title>Item ${i}</title><link>https://h.example/${i}</link></item>\n`);
   parts.push(RSS_CLOSE);
   return parts.join('');
-}
-
-/** Gzips `mebibytes` of zeros chunk by chunk, so building the bomb never holds the inflated bytes. */
-async function gzipZeros(mebibytes: number): Promise<Buffer> {
-  const gz = zlib.createGzip({ level: 9 });
-  const out: Buffer[] = [];
-  gz.on('data', (c: Buffer) => out.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    gz.on('end', resolve);
-    gz.on('error', reject);
-  });
-  const zeros = Buffer.alloc(MiB);
-  for (let i = 0; i < mebibytes; i += 1) {
-    if (!gz.write(zeros)) await new Promise<void>((resolve) => gz.once('drain', resolve));
-  }
-  gz.end();
-  await done;
-  return Buffer.concat(out);
 }
 
 /** Streams `total` bytes (a feed prefix, then filler items) with backpressure, stopping when the client leaves. */

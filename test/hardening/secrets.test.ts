@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_RAID, EVENT_SANCTIONS, rss, type Article } from '../support/articles.js';
+import { EVENT_RAID, EVENT_SANCTIONS, type Article } from '../support/articles.js';
+import { ADMIN, MEMBER, subscribe } from '../support/bot-harness.js';
 import { FakeDiscord, type FakeGuild } from '../support/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../support/feed-server.js';
+import { rssRoute, startFeedServer, type FeedServer } from '../support/feed-server.js';
 import { killAll, spawnBot } from '../support/processes.js';
 
 const TOKEN = 'MTEwMDAwMDAwMDAwMDAwMDAwMQ.secret-part.Xy9zQ8wPq7';
@@ -28,7 +29,7 @@ let doc: Article[] = [EVENT_SANCTIONS];
 beforeAll(async () => {
   fake = await FakeDiscord.start({ guilds: [GUILD], token: TOKEN });
   feeds = await startFeedServer({
-    '/f.xml': (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss('Secrets', doc)),
+    '/f.xml': rssRoute('Secrets', () => doc),
   });
 });
 
@@ -50,9 +51,10 @@ describe('the token stays secret', () => {
       LOG_LEVEL: 'debug',
     });
     await bot.waitForLog((l) => l.msg === 'logged in to Discord', 20_000);
-    const ask = async (name: string, options: unknown[], permissions = '32') =>
+    const ask = async (name: string, options: unknown[], permissions = ADMIN) =>
       (await fake.sendInteraction({ guildId: GUILD.id, channelId: NEWS, userId: '1300000000000000001', permissions, name, options })).final();
-    await ask('subscribe', [{ name: 'channel', type: 7, value: NEWS }]);
+    const subscribeNews = (permissions = ADMIN) => subscribe(fake, { guildId: GUILD.id, channel: NEWS, userId: '1300000000000000001', permissions });
+    await subscribeNews();
     await bot.waitForLogCount((l) => l.msg === 'poll cycle finished', 2, 20_000);
     doc = [EVENT_RAID, EVENT_SANCTIONS];
     await fake.waitUntil(() => fake.messagesIn(NEWS, 'channel').length === 1, 20_000);
@@ -60,7 +62,7 @@ describe('the token stays secret', () => {
       await ask('feeds', [{ name: 'add', type: 1, options: [{ name: 'url', type: 3, value: 'ftp://example.org/feed' }] }]),
       await ask('story', [{ name: 'id', type: 3, value: 'does-not-exist' }]),
       await ask('status', []),
-      await ask('subscribe', [{ name: 'channel', type: 7, value: NEWS }], '0'),
+      await subscribeNews(MEMBER),
     ];
     await bot.stop();
     const everything = [...bot.logs.map((l) => l.raw), ...bot.stdout, ...replies.map((r) => JSON.stringify(r))].join('\n');

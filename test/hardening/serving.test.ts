@@ -4,13 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotHandle } from '../../src/main.js';
 import { EVENT_RAID, EVENT_SANCTIONS, rss } from '../support/articles.js';
 import { startTestBot } from '../support/bot-harness.js';
 import { FakeDiscord, defaultGuild, DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID } from '../support/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../support/feed-server.js';
+import { gzipBombRoute, startFeedServer, type FeedServer } from '../support/feed-server.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'cw-serving-'));
 let fake: FakeDiscord;
@@ -38,22 +37,7 @@ beforeAll(async () => {
       const t = setInterval(() => res.write('<'), 1000);
       res.on('close', () => clearInterval(t));
     },
-    '/bomb.xml': (_req, res) => {
-      res.writeHead(200, { 'content-encoding': 'gzip' });
-      const gz = zlib.createGzip();
-      gz.pipe(res);
-      const zeros = Buffer.alloc(1 << 20);
-      let n = 0;
-      const pump = () => {
-        while (n < 300) {
-          n += 1;
-          if (!gz.write(zeros)) return void gz.once('drain', pump);
-        }
-        gz.end();
-      };
-      pump();
-      res.on('close', () => gz.destroy());
-    },
+    '/bomb.xml': gzipBombRoute(300),
   });
   const sources = ['/good.xml', '/many.xml', '/huge-item.xml', '/nested.xml', '/drip.xml', '/bomb.xml'].map((p) => feeds.url(p));
   bot = await startTestBot({ fake, dataDir: tmp, feeds: sources, env: { FETCH_TIMEOUT_MS: '4000' } });

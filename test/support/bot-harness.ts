@@ -3,7 +3,7 @@
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { startBot, type BotHandle, type BotOverrides } from '../../src/main.js';
-import type { FakeDiscord } from './fake-discord.js';
+import type { FakeDiscord, ReplyBody } from './fake-discord.js';
 
 export const BOT_TOKEN = 'fake-token-Zk9q2WvX81mNp3';
 
@@ -47,3 +47,29 @@ export async function startTestBot(o: HarnessOptions): Promise<BotHandle> {
 /** Admin (Manage Server) and plain member permission bitfields for interactions. */
 export const ADMIN = '32';
 export const MEMBER = '0';
+
+export interface SubscribeInput {
+  guildId: string;
+  /** The channel to subscribe. */
+  channel: string;
+  /** The channel the command is typed in; default: `channel`. */
+  from?: string;
+  userId: string;
+  /** Default: ADMIN. */
+  permissions?: string;
+  /** Options after `channel`: mode, hour, timezone, admin-channel. */
+  extra?: unknown[];
+}
+
+/** Sends /subscribe channel:<channel> (plus `extra` options) and resolves with the visible answer. */
+export async function subscribe(fake: FakeDiscord, input: SubscribeInput): Promise<ReplyBody> {
+  const h = await fake.sendInteraction({
+    guildId: input.guildId,
+    channelId: input.from ?? input.channel,
+    userId: input.userId,
+    permissions: input.permissions ?? ADMIN,
+    name: 'subscribe',
+    options: [{ name: 'channel', type: 7, value: input.channel }, ...(input.extra ?? [])],
+  });
+  return h.final();
+}

@@ -2,6 +2,8 @@
 // Binds 127.0.0.1 on an ephemeral port; close() also tears down connections that handlers left hanging.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import zlib from 'node:zlib';
+import { rss, type Article } from './articles.js';
 
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
@@ -69,5 +71,64 @@ export async function startFeedServer(routes: Record<string, RouteHandler> = {})
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * Serves `rss(title, items)` as application/rss+xml. `items` may be a function, read on every request, so a
+ * test can change what the feed holds. With `etag`, the response carries an ETag derived from the body and a
+ * matching If-None-Match gets a 304 (which still counts as a request to the path).
+ */
+export function rssRoute(title: string, items: readonly Article[] | (() => readonly Article[]), options: { etag?: boolean } = {}): RouteHandler {
+  return (req, res) => {
+    const list = typeof items === 'function' ? items() : items;
+    const body = rss(title, [...list]);
+    if (!options.etag) return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body);
+    const etag = `"${body.length}-${list.length}"`;
+    if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
+    res.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(body);
+  };
+}
+
+const MiB = 1024 * 1024;
+
+/** Gzips `mebibytes` of zeros chunk by chunk, so building the bomb never holds the inflated bytes. */
+export async function gzipZeros(mebibytes: number): Promise<Buffer> {
+  const gz = zlib.createGzip({ level: 9 });
+  const out: Buffer[] = [];
+  gz.on('data', (c: Buffer) => out.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    gz.on('end', resolve);
+    gz.on('error', reject);
+  });
+  const zeros = Buffer.alloc(MiB);
+  for (let i = 0; i < mebibytes; i += 1) {
+    if (!gz.write(zeros)) await new Promise<void>((resolve) => gz.once('drain', resolve));
+  }
+  gz.end();
+  await done;
+  return Buffer.concat(out);
+}
+
+/**
+ * A gzip bomb streamed on the fly: `mebibytes` of zeros, gzipped as they are sent, with backpressure, stopped
+ * when the client goes away. `headers` are added to `content-encoding: gzip`.
+ */
+export function gzipBombRoute(mebibytes: number, headers: http.OutgoingHttpHeaders = {}): RouteHandler {
+  return (_req, res) => {
+    res.writeHead(200, { 'content-encoding': 'gzip', ...headers });
+    const gz = zlib.createGzip();
+    gz.pipe(res);
+    const zeros = Buffer.alloc(MiB);
+    let n = 0;
+    const pump = () => {
+      while (n < mebibytes) {
+        n += 1;
+        if (!gz.write(zeros)) return void gz.once('drain', pump);
+      }
+      gz.end();
+    };
+    pump();
+    res.on('close', () => gz.destroy());
   };
 }

@@ -226,3 +226,28 @@ export async function until(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** One poll cycle of a process, from its log times. */
+export interface Cycle {
+  proc: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Start/finish pairs of a process's poll cycles, from its log times. A "started" followed by another "started"
+ * (two cycles overlapping in one log stream, as two shards polling at once would log) pairs only the later one,
+ * so such a stream yields fewer cycles than "poll cycle finished" lines.
+ */
+export function cyclesOf(p: BotProcess): Cycle[] {
+  const out: Cycle[] = [];
+  let open: LogLine | null = null;
+  for (const l of p.logs) {
+    if (l.msg === 'poll cycle started') open = l;
+    if (l.msg === 'poll cycle finished' && open) {
+      out.push({ proc: p.name, start: Date.parse(open.time ?? ''), end: Date.parse(l.time ?? '') });
+      open = null;
+    }
+  }
+  return out;
+}
