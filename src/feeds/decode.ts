@@ -61,20 +61,7 @@ function validUtf8(bytes: Buffer): boolean {
 }
 
 function validUtf8WithNonAscii(bytes: Buffer): boolean {
-  let nonAscii = false;
-  for (let i = 0; i < bytes.length; i++) {
-    if ((bytes[i] ?? 0) >= 0x80) {
-      nonAscii = true;
-      break;
-    }
-  }
-  if (!nonAscii) return false;
-  try {
-    utf8Strict.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
+  return !isAscii(bytes) && validUtf8(bytes);
 }
 
 /** Chooses the encoding: BOM, then Content-Type charset, then XML prolog, then UTF-8 (see module comment). */

@@ -2,7 +2,7 @@
 // needs an edit. Recording the intent first (pending) is what lets a crash lose nothing.
 import { randomUUID } from 'node:crypto';
 import type { Story } from '../core/types.js';
-import type { OutboxEntry, Stores, SubscriptionMode } from '../store/ports.js';
+import type { GuildSettings, OutboxEntry, Stores, SubscriptionMode } from '../store/ports.js';
 import { effectiveFeeds } from '../app.js';
 
 export interface Target {
@@ -15,13 +15,16 @@ export interface Target {
 
 export type TargetResolver = (story: Story) => Promise<Target[]>;
 
+/** The servers (read afresh on every call) whose effective feeds include one of `feeds`. */
+export async function guildsFollowing(stores: Stores, defaults: string[], feeds: ReadonlySet<string>): Promise<GuildSettings[]> {
+  return (await stores.guilds.list()).filter((g) => effectiveFeeds(g, defaults).some((f) => feeds.has(f)));
+}
+
 /** Channels subscribed in servers whose feeds include one of the story's reports. */
 export function guildTargets(stores: Stores, defaults: string[]): TargetResolver {
   return async (story) => {
-    const feeds = new Set(story.reports.map((r) => r.feed));
     const out: Target[] = [];
-    for (const g of await stores.guilds.list()) {
-      if (!effectiveFeeds(g, defaults).some((f) => feeds.has(f))) continue;
+    for (const g of await guildsFollowing(stores, defaults, new Set(story.reports.map((r) => r.feed)))) {
       for (const s of g.subscriptions) out.push({ guildId: g.guildId, channelId: s.channelId, mode: s.mode, since: s.since });
     }
     return out;

@@ -2,11 +2,10 @@
 // with the store; nothing here knows about HTTP or Discord.
 import { extractFigures } from '../core/figures.js';
 import { summarize } from '../core/summary.js';
+import type { RelevanceScorer } from '../core/relevance.js';
 import { StoryClusterer, type ClustererSnapshot } from '../core/stories.js';
 import type { Item, OutletKind, RelevanceVerdict, Report, SourcedFigure, Story } from '../core/types.js';
 import type { ItemRecord, Stores } from '../store/ports.js';
-
-export type RelevanceFn = (input: { title: string; text: string; language?: string }) => RelevanceVerdict;
 
 /** Irrelevant items are kept for /why, without their body (it is never shown and costs space). */
 const IRRELEVANT_TEXT_KEEP = 0;
@@ -17,7 +16,6 @@ export interface EditorialResult {
   record: ItemRecord;
   /** Set when the item created or grew a story. */
   story: Story | null;
-  storyIsNew: boolean;
 }
 
 const KIND_WEIGHT: Record<OutletKind, number> = {
@@ -48,24 +46,26 @@ export class Editorial {
   private readonly storyCache = new Map<string, Story>();
   private constructor(
     private readonly stores: Stores,
-    private readonly relevance: RelevanceFn,
+    private readonly relevance: RelevanceScorer,
     private clusterer: StoryClusterer,
     private readonly windowDays: number,
     /** False for `analyze`: stories live in memory for the one run, nothing is written to the store. */
     private readonly persist: boolean,
   ) {}
 
-  static async load(stores: Stores, relevance: RelevanceFn, windowDays: number, persist = true): Promise<Editorial> {
-    const snap = await stores.meta.get<ClustererSnapshot>(CLUSTERER_KEY);
-    const options = { windowDays };
-    const clusterer = snap ? StoryClusterer.restore(snap, options) : new StoryClusterer(options);
+  static async load(stores: Stores, relevance: RelevanceScorer, windowDays: number, persist = true): Promise<Editorial> {
+    const clusterer = Editorial.clustererFrom(await stores.meta.get<ClustererSnapshot>(CLUSTERER_KEY), windowDays);
     return new Editorial(stores, relevance, clusterer, windowDays, persist);
+  }
+
+  /** The clusterer restored from a snapshot, or a fresh one when there is none. */
+  private static clustererFrom(snap: ClustererSnapshot | undefined, windowDays: number): StoryClusterer {
+    return snap ? StoryClusterer.restore(snap, { windowDays }) : new StoryClusterer({ windowDays });
   }
 
   /** Reload the clustering state from the store (another process may have held the poller lease). */
   async reload(): Promise<void> {
-    const snap = await this.stores.meta.get<ClustererSnapshot>(CLUSTERER_KEY);
-    this.clusterer = snap ? StoryClusterer.restore(snap, { windowDays: this.windowDays }) : new StoryClusterer({ windowDays: this.windowDays });
+    this.clusterer = Editorial.clustererFrom(await this.stores.meta.get<ClustererSnapshot>(CLUSTERER_KEY), this.windowDays);
     this.storyCache.clear();
   }
 
@@ -77,7 +77,7 @@ export class Editorial {
     const snap = this.clusterer.snapshot();
     await this.stores.meta.set(CLUSTERER_KEY, snap);
     // Rebuild from the snapshot so stories that left the window are also dropped from memory.
-    this.clusterer = StoryClusterer.restore(snap, { windowDays: this.windowDays });
+    this.clusterer = Editorial.clustererFrom(snap, this.windowDays);
     this.storyCache.clear();
   }
 
@@ -102,7 +102,7 @@ export class Editorial {
    * item record last, after it has queued any posts: the record is the marker that the item is done.
    */
   async process(item: Item, now: Date, verdict: RelevanceVerdict = this.judge(item)): Promise<EditorialResult> {
-    if (!verdict.relevant) return { record: this.irrelevantRecord(item, now, verdict), story: null, storyIsNew: false };
+    if (!verdict.relevant) return { record: this.irrelevantRecord(item, now, verdict), story: null };
     const seenAt = now.toISOString();
     const figures = extractFigures(item.text);
     const summary = summarize(item.text, { title: item.title });
@@ -119,7 +119,7 @@ export class Editorial {
     // A story id is deterministic, so after a crash the same item lands in the same stored story:
     // always merge into what the store has, and never add a report or figure twice.
     const existing = await this.loadStory(assignment.storyId);
-    if (existing?.itemIds.includes(item.id)) return { record, story: existing, storyIsNew: false };
+    if (existing?.itemIds.includes(item.id)) return { record, story: existing };
     const date = item.published ?? seenAt;
     const sourced: SourcedFigure[] = figures.map((f) => ({
       ...f,
@@ -175,7 +175,7 @@ export class Editorial {
       await this.stores.stories.put(story);
       await this.stores.figures.add(sourced);
     }
-    return { record, story, storyIsNew: !existing };
+    return { record, story };
   }
 
   private async loadStory(id: string): Promise<Story | undefined> {

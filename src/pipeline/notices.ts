@@ -3,8 +3,7 @@
 import { shortHash } from '../core/hash.js';
 import type { Logger } from '../log.js';
 import type { FeedState, OutboxEntry, Stores } from '../store/ports.js';
-import { effectiveFeeds } from '../app.js';
-import { newOutboxEntry } from './dispatch.js';
+import { guildsFollowing, newOutboxEntry } from './dispatch.js';
 import type { FeedOutcome } from './poll-cycle.js';
 
 export interface NoticeTarget {
@@ -15,8 +14,7 @@ export interface NoticeTarget {
 /** The admin channel of each server following `source`: the one set, else the first subscribed channel. */
 export async function adminTargets(stores: Stores, defaults: string[], source: string): Promise<NoticeTarget[]> {
   const out: NoticeTarget[] = [];
-  for (const g of await stores.guilds.list()) {
-    if (!effectiveFeeds(g, defaults).includes(source)) continue;
+  for (const g of await guildsFollowing(stores, defaults, new Set([source]))) {
     const channelId = g.adminChannelId ?? g.subscriptions[0]?.channelId;
     if (channelId) out.push({ guildId: g.guildId, channelId });
   }

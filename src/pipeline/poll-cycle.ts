@@ -38,7 +38,7 @@ export interface FeedOutcome {
 export interface CycleResult {
   feeds: FeedOutcome[];
   /** Stories created or grown this cycle, with whether a primed feed contributed (only those may be posted). */
-  changed: Map<string, { story: Story; postable: boolean; isNew: boolean }>;
+  changed: Map<string, { story: Story; postable: boolean }>;
   startedAt: string;
   finishedAt: string;
 }
@@ -175,9 +175,8 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
       });
       if (!options.analyze) {
         const at = now();
-        await deps.stores.seen.markSeen(source, fresh.map((i) => i.id), at);
         const cutoff = new Date(at.getTime() - (deps.retentionDays ?? 365) * 86_400_000);
-        await deps.stores.seen.prune(source, cutoff, new Set(items.map((i) => i.id)));
+        await deps.stores.seen.markSeenAndPrune(source, fresh.map((i) => i.id), at, cutoff, new Set(items.map((i) => i.id)));
         nextState.primed = true;
         await deps.stores.feeds.put(nextState);
       }
@@ -232,11 +231,7 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
     processedIds.set(item.id, result.record);
     if (result.story) {
       const prev = changed.get(result.story.id);
-      const entry = {
-        story: result.story,
-        postable: (prev?.postable ?? false) || primed,
-        isNew: (prev?.isNew ?? false) || result.storyIsNew,
-      };
+      const entry = { story: result.story, postable: (prev?.postable ?? false) || primed };
       changed.set(result.story.id, entry);
       if (!options.analyze) await deps.onStory?.(entry.story, entry.postable);
     }

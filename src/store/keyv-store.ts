@@ -46,6 +46,13 @@ function dayOf(iso: string): string {
   return iso.slice(0, 10);
 }
 
+/** Returned by an `update` callback when the value stays as it is: nothing is written. */
+const UNCHANGED: unique symbol = Symbol('unchanged');
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
 /** Opens the backend named by STORE_URL (or SQLite in dataDir, or memory for tests). */
 export interface OpenStoreOptions {
   storeUrl: string | null;
@@ -200,9 +207,12 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
       throw new StoreError(`store write failed for ${key.split(':')[0]}${cause}`);
     }
   };
-  const update = <T>(key: string, fn: (cur: T | undefined) => T | undefined): Promise<T | undefined> =>
+  // The callback returns the new value, undefined to delete the key, or UNCHANGED to write nothing.
+  const update = <T>(key: string, fn: (cur: T | undefined) => T | undefined | typeof UNCHANGED): Promise<T | undefined> =>
     locks.run(key, async () => {
-      const next = fn(await get<T>(key));
+      const cur = await get<T>(key);
+      const next = fn(cur);
+      if (next === UNCHANGED) return cur;
       if (next === undefined) await keyv.delete(key);
       else await set(key, next);
       return next;
@@ -216,8 +226,9 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
     update<string[]>(key, (cur) => {
       const list = cur ?? [];
       const have = new Set(list);
+      const before = list.length;
       for (const v of values) if (!have.has(v)) list.push(v);
-      return list;
+      return cur !== undefined && list.length === before ? UNCHANGED : list;
     });
   // Index sets (days, feeds, metrics …) gain a member rarely but are touched on every write: remember what
   // this process already added so the common case costs no read-modify-write. Removals forget it again.
@@ -233,30 +244,50 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
     const drop = new Set(values);
     for (const v of values) known.get(key)?.delete(v);
     await update<string[]>(key, (cur) => {
-      const next = (cur ?? []).filter((v) => !drop.has(v));
-      return next.length > 0 ? next : undefined;
+      if (cur === undefined) return UNCHANGED;
+      const next = cur.filter((v) => !drop.has(v));
+      if (next.length === 0) return undefined;
+      return next.length === cur.length ? UNCHANGED : next;
     });
   };
 
+  type SeenMap = Record<string, number>;
+  const seenKey = (feed: string) => `seen:${shortHash(feed, 16)}`;
+  /** Adds the ids not seen yet (in place); true when one was added. */
+  const markIn = (map: SeenMap, ids: string[], now: Date): boolean => {
+    let added = false;
+    for (const id of ids) {
+      if (id in map) continue;
+      map[id] = now.getTime();
+      added = true;
+    }
+    return added;
+  };
+  /** The map without ids first seen before the cutoff and not in `keep`, or UNCHANGED when none is dropped. */
+  const pruned = (map: SeenMap, cutoff: Date, keep: Set<string>): SeenMap | typeof UNCHANGED => {
+    const entries = Object.entries(map);
+    const kept = entries.filter(([id, at]) => at >= cutoff.getTime() || keep.has(id));
+    if (kept.length === entries.length) return UNCHANGED;
+    const out: SeenMap = {};
+    for (const [id, at] of kept) out[id] = at;
+    return out;
+  };
   const seen: SeenStore = {
     async filterSeen(feed, ids) {
-      const map = (await get<Record<string, number>>(`seen:${shortHash(feed, 16)}`)) ?? {};
+      const map = (await get<SeenMap>(seenKey(feed))) ?? {};
       return new Set(ids.filter((id) => id in map));
     },
-    async markSeen(feed, ids, now) {
-      if (ids.length === 0) return;
-      await update<Record<string, number>>(`seen:${shortHash(feed, 16)}`, (cur) => {
+    // The two halves of markSeenAndPrune on their own: a cutoff at the epoch drops nothing, and no ids mark nothing.
+    markSeen: (feed, ids, now) => seen.markSeenAndPrune(feed, ids, now, new Date(0), new Set()),
+    prune: (feed, cutoff, keep) => seen.markSeenAndPrune(feed, [], cutoff, cutoff, keep),
+    async markSeenAndPrune(feed, ids, now, cutoff, keep) {
+      await update<SeenMap>(seenKey(feed), (cur) => {
+        if (!cur && ids.length === 0) return UNCHANGED;
         const map = cur ?? {};
-        for (const id of ids) if (!(id in map)) map[id] = now.getTime();
-        return map;
-      });
-    },
-    async prune(feed, cutoff, keep) {
-      await update<Record<string, number>>(`seen:${shortHash(feed, 16)}`, (cur) => {
-        if (!cur) return cur;
-        const out: Record<string, number> = {};
-        for (const [id, at] of Object.entries(cur)) if (at >= cutoff.getTime() || keep.has(id)) out[id] = at;
-        return out;
+        const added = markIn(map, ids, now);
+        const next = pruned(map, cutoff, keep);
+        if (next !== UNCHANGED) return next;
+        return added ? map : UNCHANGED;
       });
     },
   };
@@ -374,7 +405,8 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
           const have = new Set((cur ?? []).map(figureKey));
           const next = [...(cur ?? []), ...add.filter((f) => !have.has(figureKey(f)))];
           next.sort((a, b) => a.date.localeCompare(b.date));
-          return next.slice(-FIGURE_HISTORY_CAP);
+          const capped = next.slice(-FIGURE_HISTORY_CAP);
+          return cur !== undefined && sameList(capped, cur) ? UNCHANGED : capped;
         });
         await addToIndex(`figures:months:${metric}`, month);
         await addToIndex('figures:metrics', metric);
@@ -397,7 +429,10 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
         for (const m of gone) await keyv.delete(`figures:${metric}:${m}`);
         if (gone.length > 0) await removeFromIndex(`figures:months:${metric}`, gone);
         if (months.includes(month)) {
-          await update<SourcedFigure[]>(`figures:${metric}:${month}`, (cur) => (cur ?? []).filter((f) => f.date >= iso));
+          await update<SourcedFigure[]>(`figures:${metric}:${month}`, (cur) => {
+            const kept = (cur ?? []).filter((f) => f.date >= iso);
+            return cur !== undefined && kept.length === cur.length ? UNCHANGED : kept;
+          });
         }
       }
     },
@@ -434,14 +469,14 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
       await update<string[]>('outbox:pending', (cur) => {
         const list = (cur ?? []).filter((k) => k !== entry.key);
         if (open) list.push(entry.key);
-        return list;
+        return cur !== undefined && sameList(list, cur) ? UNCHANGED : list;
       });
-      if (entry.storyId) await addToSet(`outbox:story:${entry.storyId}`, [entry.key]);
       const waits = entry.status === 'digest';
       await update<string[]>(`outbox:digest:${entry.channelId}`, (cur) => {
         const list = (cur ?? []).filter((k) => k !== entry.key);
         if (waits) list.push(entry.key);
-        return list.length > 0 ? list : undefined;
+        if (list.length === 0) return cur === undefined ? UNCHANGED : undefined;
+        return cur !== undefined && sameList(list, cur) ? UNCHANGED : list;
       });
     },
     async awaitingDigest(channelId) {
@@ -456,12 +491,6 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
       return entries
         .filter((e): e is OutboxEntry => e !== undefined && e.status === 'pending')
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    },
-    async forStory(storyId) {
-      const keys = (await get<string[]>(`outbox:story:${storyId}`)) ?? [];
-      return (await getMany<OutboxEntry>(keys.map((k) => `outbox:${k}`))).filter(
-        (e): e is OutboxEntry => e !== undefined,
-      );
     },
   };
 

@@ -81,6 +81,8 @@ export interface SeenStore {
   markSeen(feed: string, ids: string[], now: Date): Promise<void>;
   /** Drops ids first seen before the cutoff unless they are in `keep` (still in the feed document). */
   prune(feed: string, cutoff: Date, keep: Set<string>): Promise<void>;
+  /** `markSeen` then `prune`, as one update of the feed's seen ids (nothing is written when nothing changes). */
+  markSeenAndPrune(feed: string, ids: string[], now: Date, cutoff: Date, keep: Set<string>): Promise<void>;
 }
 
 export interface FeedStateStore {
@@ -131,8 +133,6 @@ export interface OutboxStore {
   put(entry: OutboxEntry): Promise<void>;
   /** Entries that still need a send or an edit, oldest first. */
   pending(): Promise<OutboxEntry[]>;
-  /** Every entry ever recorded for a story (to find its messages when it grows). */
-  forStory(storyId: string): Promise<OutboxEntry[]>;
   /** Story entries of a channel waiting for its next digest (overflow of the hourly cap, digest mode). */
   awaitingDigest(channelId: string): Promise<OutboxEntry[]>;
 }

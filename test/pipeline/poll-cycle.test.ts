@@ -3,14 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCore, type Core } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { backoffMs, MAX_BACKOFF_MS, runPollCycle } from '../../src/pipeline/poll-cycle.js';
 import { EVENT_RELEASE_A, EVENT_RELEASE_B, IRRELEVANT, rss } from '../support/articles.js';
-import { startFeedServer, type FeedServer } from '../support/feed-server.js';
+import { gzipBombRoute, startFeedServer, type FeedServer } from '../support/feed-server.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'cw-cycle-'));
 let server: FeedServer;
@@ -48,22 +47,7 @@ beforeAll(async () => {
       for (let i = 0; i < 7; i += 1) res.write(chunk);
       res.end();
     },
-    '/bomb': (_req, res) => {
-      res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/rss+xml' });
-      const gz = zlib.createGzip();
-      gz.pipe(res);
-      const zeros = Buffer.alloc(1024 * 1024);
-      let n = 0;
-      const pump = () => {
-        while (n < 200) {
-          n += 1;
-          if (!gz.write(zeros)) return void gz.once('drain', pump);
-        }
-        gz.end();
-      };
-      pump();
-      res.on('close', () => gz.destroy());
-    },
+    '/bomb': gzipBombRoute(200, { 'content-type': 'application/rss+xml' }),
     '/latin1-wrong-header': (_req, res) =>
       void res
         .writeHead(200, { 'content-type': 'application/rss+xml; charset=iso-8859-1' })
