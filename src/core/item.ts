@@ -2,7 +2,7 @@
 import type { FeedMeta, Item, RawEntry } from './types.js';
 import { htmlToLine, htmlToText } from './html.js';
 import { parseDate } from './dates.js';
-import { detectLanguage, LANGUAGE_SAMPLE_CHARS } from './lang.js';
+import { detectItemLanguage } from './lang.js';
 import { shortHash } from './hash.js';
 
 // Query parameters that only identify a campaign or a click: they make one article look like many.
@@ -126,14 +126,30 @@ export function capText(text: string, max: number): string {
   return `${text.slice(0, cut).trimEnd()} …`;
 }
 
-export function normaliseEntry(raw: RawEntry, meta: FeedMeta): Item {
-  const base = baseFor(meta.source);
+/** What identifies an entry: its store id, and the canonical link the id may come from. */
+export interface EntryKey {
+  id: string;
+  link: string | null;
+}
+
+/**
+ * The key of an entry, without the rest of normalisation: a poll tells new entries from seen ones by it and
+ * normalises only the new ones (in a feed that changed, most entries were there on the last poll too).
+ */
+export function entryKey(raw: RawEntry, source: string): EntryKey {
+  const base = baseFor(source);
   let link = canonicalLink(raw.link, base);
   if (!link && raw.guid && /^https?:\/\//i.test(raw.guid.trim())) link = canonicalLink(raw.guid, base);
+  return { id: entryId(raw, source, link), link };
+}
+
+/** `key` is the entry's own entryKey, when the caller has it already. */
+export function normaliseEntry(raw: RawEntry, meta: FeedMeta, key: EntryKey = entryKey(raw, meta.source)): Item {
+  const { id, link } = key;
   const title = capText(htmlToLine(raw.title ?? ''), MAX_TITLE_CHARS) || 'Untitled';
   const text = capText(bodyText(raw), MAX_TEXT_CHARS);
   return {
-    id: entryId(raw, meta.source, link),
+    id,
     feed: meta.source,
     outlet: meta.outlet,
     outletKind: meta.outletKind,
@@ -141,6 +157,6 @@ export function normaliseEntry(raw: RawEntry, meta: FeedMeta): Item {
     link,
     published: firstDate(raw),
     text,
-    language: detectLanguage(`${title}\n${text.slice(0, LANGUAGE_SAMPLE_CHARS)}`, raw.language ?? meta.language ?? null),
+    language: detectItemLanguage(title, text, raw.language ?? meta.language ?? null),
   };
 }

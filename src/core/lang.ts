@@ -63,12 +63,18 @@ const WORD_LANGS: ReadonlyMap<string, readonly number[]> = (() => {
 })();
 
 /**
- * Adds the votes of a stopword of `length` letters. One-letter words ("a", "s", "v") are shared by many
- * languages and split off apostrophes: half weight.
+ * Adds the votes of a stopword of `length` letters and returns the highest score it raised. One-letter words
+ * ("a", "s", "v") are shared by many languages and split off apostrophes: half weight.
  */
-function addVotes(scores: Float64Array, langs: readonly number[], length: number): void {
+function addVotes(scores: Float64Array, langs: readonly number[], length: number): number {
   const weight = length === 1 ? 0.5 : 1;
-  for (const index of langs) scores[index] = (scores[index] ?? 0) + weight;
+  let top = 0;
+  for (const index of langs) {
+    const score = (scores[index] ?? 0) + weight;
+    scores[index] = score;
+    if (score > top) top = score;
+  }
+  return top;
 }
 
 function vote(scores: Float64Array, word: string): void {
@@ -126,32 +132,35 @@ function settled(scores: Float64Array): boolean {
 /** A lead this large in plain ASCII text is settled; reading on would only cost time. */
 const SETTLED_SCORE = 6;
 
-/** Votes of the words of ASCII `text` (any case), stopping once one language clearly leads. */
-function asciiVotes(text: string, scores: Float64Array): void {
+/** Votes of the words of ASCII `parts` (any case; each part ends a word), stopping once one language clearly leads. */
+function asciiVotes(parts: readonly string[], scores: Float64Array): void {
   const { next, votes } = ASCII_TRIE;
-  // -1: not in a word; 0: in a word no stopword continues; otherwise a trie state.
-  let state = -1;
-  let length = 0;
   let words = 0;
-  for (let i = 0; i <= text.length; i++) {
-    let c = i < text.length ? text.charCodeAt(i) : 0;
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    if (c >= 0x61 && c <= 0x7a) {
-      if (state < 0) {
-        state = next[c - 0x61] ?? 0;
-        length = 1;
-      } else {
-        if (state > 0) state = next[state * 26 + c - 0x61] ?? 0;
-        length++;
+  let top = 0;
+  for (const text of parts) {
+    // -1: not in a word; 0: in a word no stopword continues; otherwise a trie state.
+    let state = -1;
+    let length = 0;
+    for (let i = 0; i <= text.length; i++) {
+      let c = i < text.length ? text.charCodeAt(i) : 0;
+      if (c >= 0x41 && c <= 0x5a) c += 0x20;
+      if (c >= 0x61 && c <= 0x7a) {
+        if (state < 0) {
+          state = next[c - 0x61] ?? 0;
+          length = 1;
+        } else {
+          if (state > 0) state = next[state * 26 + c - 0x61] ?? 0;
+          length++;
+        }
+        continue;
       }
-      continue;
+      if (state < 0) continue;
+      const langs = state > 0 ? votes[state] : undefined;
+      if (langs !== undefined) top = Math.max(top, addVotes(scores, langs, length));
+      state = -1;
+      // Checking the lead every few words, and only once a language could have settled, keeps the check cheap.
+      if (++words % 4 === 0 && top >= SETTLED_SCORE && settled(scores)) return;
     }
-    if (state < 0) continue;
-    const langs = state > 0 ? votes[state] : undefined;
-    if (langs !== undefined) addVotes(scores, langs, length);
-    state = -1;
-    // Checking the lead every few words keeps the check itself cheap.
-    if (++words % 4 === 0 && settled(scores)) return;
   }
 }
 
@@ -219,14 +228,14 @@ function scriptLanguage(sample: string): string | null {
   return null;
 }
 
-function latinLanguage(sample: string, hint: string | null, asciiLetters: boolean): string | null {
+function latinLanguage(parts: readonly string[], hint: string | null, asciiLetters: boolean): string | null {
   const scores = new Float64Array(LANGS.length);
   if (asciiLetters) {
     // Words of plain ASCII letters (most English feeds, "£" and curly quotes or not) skip the Unicode word
     // scan, and the letter hints, which are all non-ASCII letters.
-    asciiVotes(sample, scores);
+    asciiVotes(parts, scores);
   } else {
-    const lower = sample.toLowerCase();
+    const lower = parts.join('\n').toLowerCase();
     for (const word of lower.match(/\p{L}+/gu) ?? []) vote(scores, word);
     for (const [re, lang] of LETTER_HINTS) {
       const n = lower.match(re)?.length ?? 0;
@@ -250,16 +259,31 @@ const OTHER_SCRIPT = /[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u
 const NON_ASCII_LETTER = /[^\P{L}A-Za-z]/u;
 
 /** Only this much of an item is read to tell its language. */
-export const LANGUAGE_SAMPLE_CHARS = 400;
+const LANGUAGE_SAMPLE_CHARS = 400;
 
 /** Detects the language of `text`; falls back to the hint's primary subtag, then 'und'. */
 export function detectLanguage(text: string, hint?: string | null): string {
-  const primary = primaryLanguage(hint);
   // The title and first paragraph carry enough function words; a short sample keeps this cheap for every item.
-  const sample = text.length > LANGUAGE_SAMPLE_CHARS ? text.slice(0, LANGUAGE_SAMPLE_CHARS) : text;
-  const ascii = !NON_ASCII.test(sample);
+  return detectSample([text.length > LANGUAGE_SAMPLE_CHARS ? text.slice(0, LANGUAGE_SAMPLE_CHARS) : text], hint);
+}
+
+/**
+ * The language of an item: what detectLanguage says of its title and body joined by a line break, without
+ * building the joined text.
+ */
+export function detectItemLanguage(title: string, body: string, hint?: string | null): string {
+  const room = LANGUAGE_SAMPLE_CHARS - title.length - 1;
+  if (room < 0) return detectLanguage(title, hint);
+  return detectSample([title, body.length > room ? body.slice(0, room) : body], hint);
+}
+
+/** The language of a sample given in parts, as if they were joined by line breaks. */
+function detectSample(parts: readonly string[], hint: string | null | undefined): string {
+  const primary = primaryLanguage(hint);
+  const ascii = parts.every((p) => !NON_ASCII.test(p));
   // Only characters of a specific script other than Latin can make scriptLanguage answer: one scan for them
   // spares the per-character pass over English text with a "£" or a curly quote in it.
-  const script = ascii || !OTHER_SCRIPT.test(sample) ? null : scriptLanguage(sample);
-  return script ?? latinLanguage(sample, primary, ascii || !NON_ASCII_LETTER.test(sample)) ?? primary ?? 'und';
+  const script = ascii || !parts.some((p) => OTHER_SCRIPT.test(p)) ? null : scriptLanguage(parts.join('\n'));
+  const asciiLetters = ascii || !parts.some((p) => NON_ASCII_LETTER.test(p));
+  return script ?? latinLanguage(parts, primary, asciiLetters) ?? primary ?? 'und';
 }

@@ -187,6 +187,11 @@ function trieToPattern(node: TrieNode, space?: string): string {
   return `(?:${branches.join('|')})`;
 }
 
+/** Does every ASCII term of the trie start with a letter or digit (so that a regex \b before it means a word start)? */
+function startsWithWordCharacters(root: TrieNode): boolean {
+  return [...root.next.keys()].every((cp) => cp >= 0x80 || (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39));
+}
+
 function compileRegex(root: TrieNode, flags: string, space?: string): RegExp {
   // An empty profile must never match, not match everywhere.
   return root.next.size === 0 ? new RegExp('(?!)', flags) : new RegExp(trieToPattern(root, space), flags);
@@ -351,6 +356,11 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
   // which is exactly what normaliseForMatching folds. Most items are ASCII and irrelevant; this way they are
   // judged without the separator rewrite, and without building the joined text.
   const asciiGateRe = compileRegex(gate, '', '[ \\t-]+');
+  // ASCII terms count only as whole words (longestAt checks), so the gate may as well ask for a word start
+  // before a term: inside a word most positions then fail at once, which makes the scan about a quarter
+  // quicker. The regex \b takes "_" for a letter where longestAt does not, so text with an underscore is
+  // tested without it.
+  const asciiWordGateRe = startsWithWordCharacters(gate) ? new RegExp(`\\b${asciiGateRe.source}`) : asciiGateRe;
   const candidateRe = compileRegex(all, 'g');
 
   function findHits(text: string, titleEnd: number): Hit[] {
@@ -402,7 +412,8 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
       // folding separators, which asciiGateRe allows for.
       title = rawTitle.toLowerCase();
       body = rawBody.toLowerCase();
-      if (!asciiGateRe.test(title) && !asciiGateRe.test(body)) return nothing();
+      const re = title.includes('_') || body.includes('_') ? asciiGateRe : asciiWordGateRe;
+      if (!re.test(title) && !re.test(body)) return nothing();
       title = foldAsciiSeparators(title);
       body = foldAsciiSeparators(body);
     } else {

@@ -1,8 +1,8 @@
 // One poll cycle: the only place where feeds, the core and the store meet.
-// Each feed is fetched (conditional GET, limits), parsed, normalised; new items go through the editorial
-// step one at a time (stories are read-modify-written); feed health is recorded whatever happens, and one
+// Each feed is fetched (conditional GET, limits) and parsed; new items are normalised and go through the
+// editorial step one at a time (stories are read-modify-written); feed health is recorded whatever happens, and one
 // broken feed never stops the others.
-import { normaliseEntry } from '../core/item.js';
+import { entryKey, normaliseEntry } from '../core/item.js';
 import type { Item, RelevanceVerdict, Story } from '../core/types.js';
 import { FeedError, type FetchOptions, type FetchResult } from '../feeds/fetch.js';
 import { parseFeedXml } from '../feeds/parse.js';
@@ -154,20 +154,27 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
       const parsed = await parseFeedXml(result.body);
       const outlet = outletFor(source, parsed.title);
       const meta = { source, outlet: outlet.name, outletKind: outlet.kind, language: parsed.language ?? undefined };
-      const items: Item[] = parsed.entries.map((e) => normaliseEntry(e, meta));
+      // Seen entries are told apart by their keys (id and canonical link): only new ones are normalised in full.
+      const keys = parsed.entries.map((e) => entryKey(e, source));
       outcome.title = parsed.title;
-      outcome.entries = items.length;
+      outcome.entries = keys.length;
       nextState.title = parsed.title;
 
       const seen = options.analyze
         ? new Set<string>()
-        : await deps.stores.seen.filterSeen(source, items.map((i) => i.id));
-      const fresh = items.filter((i) => !seen.has(i.id));
-      outcome.newItems = fresh.length;
+        : await deps.stores.seen.filterSeen(source, keys.map((k) => k.id));
+      const freshIds = keys.filter((k) => !seen.has(k.id)).map((k) => k.id);
+      outcome.newItems = freshIds.length;
       await editorialLock.run('editorial', async () => {
         const irrelevant: ItemRecord[] = [];
-        for (const item of fresh) {
-          const record = processOnce(item, state.primed || !!options.analyze, irrelevant);
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i];
+          const raw = parsed.entries[i];
+          if (key === undefined || raw === undefined || seen.has(key.id)) continue;
+          // An item is normalised just before it is judged, so its body is garbage by the next one: a poll never
+          // holds every body of a large feed at once. One item can arrive through several feeds (an outlet's own
+          // feed and a news search); it is judged once.
+          const record = processedIds.get(key.id) ?? processOnce(normaliseEntry(raw, meta, key), state.primed || !!options.analyze, irrelevant);
           outcome.records.push(record instanceof Promise ? await record : record);
         }
         // Irrelevant items cause no post: they are recorded together (for /why) before the feed is marked seen.
@@ -176,7 +183,7 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
       if (!options.analyze) {
         const at = now();
         const cutoff = new Date(at.getTime() - (deps.retentionDays ?? 365) * 86_400_000);
-        await deps.stores.seen.markSeenAndPrune(source, fresh.map((i) => i.id), at, cutoff, new Set(items.map((i) => i.id)));
+        await deps.stores.seen.markSeenAndPrune(source, freshIds, at, cutoff, new Set(keys.map((k) => k.id)));
         nextState.primed = true;
         await deps.stores.feeds.put(nextState);
       }
@@ -207,10 +214,8 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
     }
   };
 
-  // One item can arrive through several feeds (an outlet's own feed and a news search); it is judged once.
+  /** A new item, not yet processed in this cycle. */
   const processOnce = (item: Item, primed: boolean, irrelevant: ItemRecord[]): ItemRecord | Promise<ItemRecord> => {
-    const known = processedIds.get(item.id);
-    if (known) return known;
     if (options.analyze) {
       // Nothing is stored in analyze mode, so an irrelevant item (most of them) needs no await at all.
       const verdict = deps.editorial.judge(item);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/core/dates.js';
 import { cleanText, htmlToLine, htmlToText } from '../../src/core/html.js';
-import { detectLanguage } from '../../src/core/lang.js';
+import { detectItemLanguage, detectLanguage } from '../../src/core/lang.js';
 import { createRelevanceScorer, type RelevanceInput } from '../../src/core/relevance.js';
 import { cambodiaScamCompounds } from '../../src/topics/cambodia-scam-compounds.js';
 
@@ -77,6 +77,8 @@ describe('relevance on ASCII text as written', () => {
     { title: 'Hotel prices rise in Siem Reap', text: 'Tourism officials expect more visitors this year.' },
     { title: 'Phone scam warning', text: 'Callers pretend to be from a bank; no place named.' },
     { title: 'Nothing here', text: 'Weather: sunny with light winds.' },
+    // An underscore ends a word for the matcher but not for a regex \b.
+    { title: 'Tags', text: 'Filed under #_pig-butchering and #_Sihanoukville.' },
   ];
 
   it('gives the same verdict, score and reasons as the general path for every fixture and separator variant', () => {
@@ -92,6 +94,7 @@ describe('relevance on ASCII text as written', () => {
     expect(score(variants[0] as RelevanceInput).relevant).toBe(true);
     expect(score(variants[1] as RelevanceInput).relevant).toBe(true);
     expect(score(variants[5] as RelevanceInput).score).toBe(0);
+    expect(score(variants[6] as RelevanceInput).relevant).toBe(true);
   });
 });
 
@@ -108,6 +111,27 @@ describe('language detection shortcuts', () => {
   it('keeps accented Latin text on the full word scan (Vietnamese letters, Spanish function words)', () => {
     expect(detectLanguage('Cảnh sát đã giải cứu những người lao động và đưa họ về nước')).toBe('vi');
     expect(detectLanguage('La policía liberó a los trabajadores que estaban retenidos en el complejo según las autoridades')).toBe('es');
+  });
+
+  it('reads an item from its title and body as from the two joined by a line break', () => {
+    const fixtures = (
+      JSON.parse(readFileSync(new URL('../fixtures/relevance/items.json', import.meta.url), 'utf8')) as { items: RelevanceInput[] }
+    ).items;
+    const english = 'the police said that workers were freed and they will be sent home. ';
+    const cases: Array<[string, string]> = [
+      ...fixtures.map((i): [string, string] => [i.title, i.text]),
+      // Titles around the sample length, and a word cut where the sample ends.
+      ...[398, 399, 400, 401, 450].map((n): [string, string] => [english.repeat(8).slice(0, n), 'Die Polizei hat die Arbeiter befreit und nach Hause geschickt.']),
+      ...[0, 1, 5, 40].map((n): [string, string] => ['Raid', `${'x'.repeat(394 - n)} the the the ${english}`]),
+      ['', english],
+      [english, ''],
+    ];
+    expect(cases.length).toBeGreaterThan(60);
+    for (const [title, body] of cases) {
+      for (const hint of [null, 'es', 'cs']) {
+        expect(detectItemLanguage(title, body, hint), title).toBe(detectLanguage(`${title}\n${body}`, hint));
+      }
+    }
   });
 
   it('caches feed hints per hint, so two feeds with different hints do not share an answer', () => {
