@@ -352,15 +352,16 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
 
   // Candidates only: a gate match may still fail a word boundary ("scampi"), which the walk rejects.
   const gateRe = compileRegex(gate, '');
-  // The same gate for lower-cased ASCII text: a space in a term stands for any run of spaces, tabs and hyphens,
-  // which is exactly what normaliseForMatching folds. Most items are ASCII and irrelevant; this way they are
-  // judged without the separator rewrite, and without building the joined text.
-  const asciiGateRe = compileRegex(gate, '', '[ \\t-]+');
+  // The same gate for ASCII text as written: a space in a term stands for any run of spaces, tabs and hyphens,
+  // which is exactly what normaliseForMatching folds, and case is ignored, which on ASCII is exactly what
+  // lower-casing does. Most items are ASCII and irrelevant; this way they are judged without a lower-cased
+  // copy, the separator rewrite or the joined text.
+  const asciiGateRe = compileRegex(gate, 'i', '[ \\t-]+');
   // ASCII terms count only as whole words (longestAt checks), so the gate may as well ask for a word start
   // before a term: inside a word most positions then fail at once, which makes the scan about a quarter
   // quicker. The regex \b takes "_" for a letter where longestAt does not, so text with an underscore is
   // tested without it.
-  const asciiWordGateRe = startsWithWordCharacters(gate) ? new RegExp(`\\b${asciiGateRe.source}`) : asciiGateRe;
+  const asciiWordGateRe = startsWithWordCharacters(gate) ? new RegExp(`\\b${asciiGateRe.source}`, 'i') : asciiGateRe;
   const candidateRe = compileRegex(all, 'g');
 
   function findHits(text: string, titleEnd: number): Hit[] {
@@ -409,13 +410,11 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     let body: string;
     if (ascii) {
       // ASCII needs no NFKC and has no invisible characters: lower-casing is all normalisation does besides
-      // folding separators, which asciiGateRe allows for.
-      title = rawTitle.toLowerCase();
-      body = rawBody.toLowerCase();
-      const re = title.includes('_') || body.includes('_') ? asciiGateRe : asciiWordGateRe;
-      if (!re.test(title) && !re.test(body)) return nothing();
-      title = foldAsciiSeparators(title);
-      body = foldAsciiSeparators(body);
+      // folding separators, and the ASCII gates allow for both.
+      const re = rawTitle.includes('_') || rawBody.includes('_') ? asciiGateRe : asciiWordGateRe;
+      if (!re.test(rawTitle) && !re.test(rawBody)) return nothing();
+      title = foldAsciiSeparators(rawTitle.toLowerCase());
+      body = foldAsciiSeparators(rawBody.toLowerCase());
     } else {
       title = normaliseForMatching(rawTitle);
       body = normaliseForMatching(rawBody);

@@ -97,6 +97,13 @@ describe('parseFeedXml reads feeds', () => {
     expect(feed.entries[0]).toMatchObject({ dcDate: '2024-01-02T03:04:05+07:00', contentEncoded: '<p>Body</p>', creator: 'Ann' });
   });
 
+  it('keeps the same dc: fields and content:encoded in Atom, where rss-parser copies only what it is asked for', async () => {
+    const xml = `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><title>T</title>
+      <entry><id>tag:x,2024:2</id><title>B</title><dc:date>2024-01-02T03:04:05+07:00</dc:date><dc:language>th</dc:language><dc:creator>Bee</dc:creator><content:encoded><![CDATA[<p>Body</p>]]></content:encoded></entry></feed>`;
+    const feed = await parseFeedXml(xml);
+    expect(feed.entries[0]).toMatchObject({ dcDate: '2024-01-02T03:04:05+07:00', contentEncoded: '<p>Body</p>', creator: 'Bee', language: 'th' });
+  });
+
   it('parses a 10,000-item feed quickly', async () => {
     const items = Array.from({ length: 10_000 }, (_, i) => `<item><title>Item ${i}</title><link>https://example.org/${i}</link><guid>g${i}</guid><pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate><description><![CDATA[<p>Text ${i}</p>]]></description></item>`);
     const started = Date.now();
