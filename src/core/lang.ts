@@ -83,21 +83,23 @@ function vote(scores: Float64Array, word: string): void {
 }
 
 // The ASCII stopwords as a trie over a-z, so plain text is scored while it is scanned, with no word strings
-// built: NEXT[state * 26 + letter] is the next state (0: no stopword continues), VOTES[state] what a word
-// ending there votes for.
+// built: NEXT[state * 26 + letter] is the next state, VOTES[state] what a word ending there votes for. State
+// DEAD (a word no stopword continues) only leads to itself; every word starts at ROOT.
+const DEAD = 0;
+const ROOT = 1;
 const ASCII_TRIE = (() => {
   const words = [...WORD_LANGS.keys()].filter((w) => /^[a-z]+$/.test(w));
-  const next: number[] = new Array<number>(26).fill(0);
-  const votes: Array<readonly number[] | undefined> = [undefined];
+  const next: number[] = new Array<number>(2 * 26).fill(DEAD);
+  const votes: Array<readonly number[] | undefined> = [undefined, undefined];
   for (const word of words) {
-    let state = 0;
+    let state = ROOT;
     for (let i = 0; i < word.length; i++) {
       const slot = state * 26 + word.charCodeAt(i) - 0x61;
-      let to = next[slot] ?? 0;
-      if (to === 0) {
+      let to = next[slot] ?? DEAD;
+      if (to === DEAD) {
         to = votes.length;
         votes.push(undefined);
-        next.push(...new Array<number>(26).fill(0));
+        next.push(...new Array<number>(26).fill(DEAD));
         next[slot] = to;
       }
       state = to;
@@ -138,26 +140,22 @@ function asciiVotes(parts: readonly string[], scores: Float64Array): void {
   let words = 0;
   let top = 0;
   for (const text of parts) {
-    // -1: not in a word; 0: in a word no stopword continues; otherwise a trie state.
-    let state = -1;
+    const end = text.length;
+    let state = ROOT;
     let length = 0;
-    for (let i = 0; i <= text.length; i++) {
-      let c = i < text.length ? text.charCodeAt(i) : 0;
-      if (c >= 0x41 && c <= 0x5a) c += 0x20;
-      if (c >= 0x61 && c <= 0x7a) {
-        if (state < 0) {
-          state = next[c - 0x61] ?? 0;
-          length = 1;
-        } else {
-          if (state > 0) state = next[state * 26 + c - 0x61] ?? 0;
-          length++;
-        }
+    for (let i = 0; i <= end; i++) {
+      // Upper case folds onto lower case; anything else lands outside a-z (the end of the text too).
+      const letter = ((i < end ? text.charCodeAt(i) : 0) | 0x20) - 0x61;
+      if (letter >= 0 && letter < 26) {
+        state = next[state * 26 + letter] ?? DEAD;
+        length++;
         continue;
       }
-      if (state < 0) continue;
-      const langs = state > 0 ? votes[state] : undefined;
+      if (length === 0) continue;
+      const langs = votes[state];
       if (langs !== undefined) top = Math.max(top, addVotes(scores, langs, length));
-      state = -1;
+      state = ROOT;
+      length = 0;
       // Checking the lead every few words, and only once a language could have settled, keeps the check cheap.
       if (++words % 4 === 0 && top >= SETTLED_SCORE && settled(scores)) return;
     }

@@ -363,9 +363,10 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
   // tested without it.
   const asciiWordGateRe = startsWithWordCharacters(gate) ? new RegExp(`\\b${asciiGateRe.source}`, 'i') : asciiGateRe;
   const candidateRe = compileRegex(all, 'g');
+  // The same word-start shortcut for the candidates of lower-cased ASCII text without an underscore.
+  const asciiWordCandidateRe = startsWithWordCharacters(all) ? new RegExp(`\\b${candidateRe.source}`, 'g') : candidateRe;
 
-  function findHits(text: string, titleEnd: number): Hit[] {
-    const re = candidateRe;
+  function findHits(text: string, titleEnd: number, re: RegExp): Hit[] {
     const hits: Hit[] = [];
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -408,10 +409,12 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     const ascii = !NON_ASCII.test(rawTitle) && !NON_ASCII.test(rawBody);
     let title: string;
     let body: string;
+    let wordStarts = false;
     if (ascii) {
       // ASCII needs no NFKC and has no invisible characters: lower-casing is all normalisation does besides
       // folding separators, and the ASCII gates allow for both.
-      const re = rawTitle.includes('_') || rawBody.includes('_') ? asciiGateRe : asciiWordGateRe;
+      wordStarts = !rawTitle.includes('_') && !rawBody.includes('_');
+      const re = wordStarts ? asciiWordGateRe : asciiGateRe;
       if (!re.test(rawTitle) && !re.test(rawBody)) return nothing();
       title = foldAsciiSeparators(rawTitle.toLowerCase());
       body = foldAsciiSeparators(rawBody.toLowerCase());
@@ -422,7 +425,7 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     const text = `${title}\n${body}`;
     if (!ascii && !gateRe.test(text)) return nothing();
 
-    const hits = findHits(text, title.length);
+    const hits = findHits(text, title.length, wordStarts ? asciiWordCandidateRe : candidateRe);
     const byGroup = bucket(hits);
     const entities = byGroup.entity;
     const strong = byGroup.strong;
