@@ -91,23 +91,28 @@ const MAX_LISTED = 3;
 // Normalisation: the same function runs over profile terms and item text, so both sides agree even
 // where NFKC rewrites characters (Thai SARA AM, full-width Latin, compatibility ideographs).
 
-const NON_ASCII = /[^\u0000-\u007f]/;
 const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
-// Hyphens and spaces are folded so "pig-butchering", "pig butchering" and "pig  butchering" agree.
-const ASCII_SEPARATORS = /[ \t-]{2,}|[\t-]/g;
+// Hyphens, dashes and spaces are folded so "pig-butchering", "pig–butchering" and "pig  butchering" agree.
 const SEPARATORS = /[\p{Zs}\t\u2010-\u2015\u2212-]+/gu;
 
-const ASCII_SEPARATOR_TEST = /[\t-]| {2}/;
+// "Plain" text: ASCII, and characters normalisation leaves alone (no letters or digits, unchanged by NFKC and
+// by case, not invisible: pound, euro, degree, curly quotes, guillemets, bullets), plus the dashes, which it
+// folds like hyphens. Most English news is plain, curly quotes and all; it needs no NFKC.
+const DASHES = '\u2010-\u2015\u2212';
+const NOT_PLAIN = new RegExp(`[^\\u0000-\\u007f\u00a3\u00a9\u00ab\u00ae\u00b0\u00bb\u00d7\u2018\u2019\u201c\u201d\u2022\u20ac${DASHES}]`);
+/** A run of plain-text separators as a regex pattern: what SEPARATORS folds there. */
+const PLAIN_SPACE = `[ \\t${DASHES}-]+`;
+const PLAIN_SEPARATORS = new RegExp(`[ \\t${DASHES}-]{2,}|[\\t${DASHES}-]`, 'g');
+const PLAIN_SEPARATOR_TEST = new RegExp(`[\\t${DASHES}-]| {2}`);
 
-function foldAsciiSeparators(lower: string): string {
-  return ASCII_SEPARATOR_TEST.test(lower) ? lower.replace(ASCII_SEPARATORS, ' ') : lower;
+/** Plain text, lower-cased, with separators folded as SEPARATORS would: a copy only when one needs folding. */
+function foldPlainSeparators(lower: string): string {
+  return PLAIN_SEPARATOR_TEST.test(lower) ? lower.replace(PLAIN_SEPARATORS, ' ') : lower;
 }
 
 export function normaliseForMatching(s: string): string {
-  if (!NON_ASCII.test(s)) {
-    // Fast path for plain ASCII (most English items): no NFKC, no invisible characters possible.
-    return foldAsciiSeparators(s.toLowerCase());
-  }
+  // NFKC, invisible characters and case folding change nothing in plain text but the letters' case.
+  if (!NOT_PLAIN.test(s)) return foldPlainSeparators(s.toLowerCase());
   return s.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().replace(SEPARATORS, ' ');
 }
 
@@ -169,7 +174,7 @@ function escapeRegex(ch: string): string {
 
 /**
  * Regex source matching the shortest term prefix at a position: enough to find candidates. With `space`,
- * a space in a term is written as that pattern instead (see asciiGateRe).
+ * a space in a term is written as that pattern instead (see plainGateRe).
  */
 function trieToPattern(node: TrieNode, space?: string): string {
   const singles: string[] = [];
@@ -352,19 +357,19 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
 
   // Candidates only: a gate match may still fail a word boundary ("scampi"), which the walk rejects.
   const gateRe = compileRegex(gate, '');
-  // The same gate for ASCII text as written: a space in a term stands for any run of spaces, tabs and hyphens,
-  // which is exactly what normaliseForMatching folds, and case is ignored, which on ASCII is exactly what
-  // lower-casing does. Most items are ASCII and irrelevant; this way they are judged without a lower-cased
-  // copy, the separator rewrite or the joined text.
-  const asciiGateRe = compileRegex(gate, 'i', '[ \\t-]+');
-  // ASCII terms count only as whole words (longestAt checks), so the gate may as well ask for a word start
+  // The same gate for plain text as written: a space in a term stands for any run of spaces, tabs, hyphens
+  // and dashes, which is exactly what normaliseForMatching folds there, and ASCII case is ignored, which is
+  // exactly what lower-casing does there. Most items are plain and irrelevant; this way they are judged without
+  // a lower-cased copy, the separator rewrite or the joined text.
+  const plainGateRe = compileRegex(gate, 'i', PLAIN_SPACE);
+  // Plain terms count only as whole words (longestAt checks), so the gate may as well ask for a word start
   // before a term: inside a word most positions then fail at once, which makes the scan about a quarter
   // quicker. The regex \b takes "_" for a letter where longestAt does not, so text with an underscore is
   // tested without it.
-  const asciiWordGateRe = startsWithWordCharacters(gate) ? new RegExp(`\\b${asciiGateRe.source}`, 'i') : asciiGateRe;
+  const plainWordGateRe = startsWithWordCharacters(gate) ? new RegExp(`\\b${plainGateRe.source}`, 'i') : plainGateRe;
   const candidateRe = compileRegex(all, 'g');
-  // The same word-start shortcut for the candidates of lower-cased ASCII text without an underscore.
-  const asciiWordCandidateRe = startsWithWordCharacters(all) ? new RegExp(`\\b${candidateRe.source}`, 'g') : candidateRe;
+  // The same word-start shortcut for the candidates of plain text without an underscore.
+  const plainWordCandidateRe = startsWithWordCharacters(all) ? new RegExp(`\\b${candidateRe.source}`, 'g') : candidateRe;
 
   function findHits(text: string, titleEnd: number, re: RegExp): Hit[] {
     const hits: Hit[] = [];
@@ -406,26 +411,26 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     // body from costing quadratic time in the signal × anchor pairing below.
     const rawTitle = input.title.slice(0, MAX_SCORED_TITLE);
     const rawBody = input.text.slice(0, MAX_SCORED_TEXT);
-    const ascii = !NON_ASCII.test(rawTitle) && !NON_ASCII.test(rawBody);
+    const plain = !NOT_PLAIN.test(rawTitle) && !NOT_PLAIN.test(rawBody);
     let title: string;
     let body: string;
     let wordStarts = false;
-    if (ascii) {
-      // ASCII needs no NFKC and has no invisible characters: lower-casing is all normalisation does besides
-      // folding separators, and the ASCII gates allow for both.
+    if (plain) {
+      // Lower-casing and folding separators is all normalisation does to plain text, and the plain gates allow
+      // for both.
       wordStarts = !rawTitle.includes('_') && !rawBody.includes('_');
-      const re = wordStarts ? asciiWordGateRe : asciiGateRe;
+      const re = wordStarts ? plainWordGateRe : plainGateRe;
       if (!re.test(rawTitle) && !re.test(rawBody)) return nothing();
-      title = foldAsciiSeparators(rawTitle.toLowerCase());
-      body = foldAsciiSeparators(rawBody.toLowerCase());
+      title = foldPlainSeparators(rawTitle.toLowerCase());
+      body = foldPlainSeparators(rawBody.toLowerCase());
     } else {
       title = normaliseForMatching(rawTitle);
       body = normaliseForMatching(rawBody);
     }
     const text = `${title}\n${body}`;
-    if (!ascii && !gateRe.test(text)) return nothing();
+    if (!plain && !gateRe.test(text)) return nothing();
 
-    const hits = findHits(text, title.length, wordStarts ? asciiWordCandidateRe : candidateRe);
+    const hits = findHits(text, title.length, wordStarts ? plainWordCandidateRe : candidateRe);
     const byGroup = bucket(hits);
     const entities = byGroup.entity;
     const strong = byGroup.strong;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/core/dates.js';
 import { cleanText, htmlToLine, htmlToText } from '../../src/core/html.js';
 import { detectItemLanguage, detectLanguage } from '../../src/core/lang.js';
-import { createRelevanceScorer, type RelevanceInput } from '../../src/core/relevance.js';
+import { createRelevanceScorer, normaliseForMatching, type RelevanceInput } from '../../src/core/relevance.js';
 import { cambodiaScamCompounds } from '../../src/topics/cambodia-scam-compounds.js';
 
 /** Deterministic pseudo-random numbers, so a failure names a case that can be replayed. */
@@ -61,13 +61,13 @@ describe('cleanText quick path', () => {
   });
 });
 
-describe('relevance on ASCII text as written', () => {
+describe('relevance on plain text (ASCII, curly quotes, dashes, currency signs) as written', () => {
   const fixtures = (
     JSON.parse(readFileSync(new URL('../fixtures/relevance/items.json', import.meta.url), 'utf8')) as { items: RelevanceInput[] }
   ).items;
   const score = createRelevanceScorer(cambodiaScamCompounds);
   const scoreAdjacent = createRelevanceScorer(cambodiaScamCompounds, { includeAdjacent: true });
-  // A trailing non-ASCII word that no term contains sends the same text down the general (NFKC) path.
+  // A trailing accented word that no term contains sends the same text down the general (NFKC) path.
   const viaGeneralPath = (i: RelevanceInput): RelevanceInput => ({ ...i, text: `${i.text} é` });
 
   const variants: RelevanceInput[] = [
@@ -79,14 +79,32 @@ describe('relevance on ASCII text as written', () => {
     { title: 'Nothing here', text: 'Weather: sunny with light winds.' },
     // An underscore ends a word for the matcher but not for a regex \b.
     { title: 'Tags', text: 'Filed under #_pig-butchering and #_Sihanoukville.' },
+    // Dashes fold like hyphens; quotes and currency signs are not letters.
+    { title: 'Pig\u2013butchering ring raided', text: '\u201cWe were sold,\u201d one said in Phnom\u2014Penh, after paying \u00a3900 \u2022 \u20ac1,000.' },
+    { title: 'Scam \u2212 compound', text: '\u00abFraud\u2010centre\u00bb near O\u2019Smach \u00d7 Poipet, 30\u00b0C \u00a9 \u00ae.' },
   ];
+  // Every fixture again with its straight quotes curled and its hyphens turned into dashes.
+  const curled = [...fixtures, ...variants].map((i) => {
+    const curl = (t: string): string => t.replace(/'/g, '\u2019').replace(/"/g, '\u201c').replace(/-/g, '\u2013');
+    return { title: curl(i.title), text: curl(i.text) };
+  });
 
   it('gives the same verdict, score and reasons as the general path for every fixture and separator variant', () => {
-    const ascii = [...fixtures, ...variants].filter((i) => !/[^\u0000-\u007f]/.test(i.title + i.text));
-    expect(ascii.length).toBeGreaterThan(40);
-    for (const item of ascii) {
+    const all = [...fixtures, ...variants, ...curled];
+    expect(all.length).toBeGreaterThan(120);
+    for (const item of all) {
       expect(score(item), item.title).toEqual(score(viaGeneralPath(item)));
       expect(scoreAdjacent(item), item.title).toEqual(scoreAdjacent(viaGeneralPath(item)));
+    }
+  });
+
+  it('normalises text with any one character up to U+FFFF as NFKC, lower-casing and separator folding would', () => {
+    const reference = (t: string): string =>
+      t.normalize('NFKC').replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, '').toLowerCase().replace(/[\p{Zs}\t\u2010-\u2015\u2212-]+/gu, ' ');
+    for (let cp = 0; cp <= 0xffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const text = `Raid - in ${String.fromCharCode(cp)} Bavet  now`;
+      if (normaliseForMatching(text) !== reference(text)) expect(normaliseForMatching(text), `U+${cp.toString(16)}`).toBe(reference(text));
     }
   });
 
@@ -95,6 +113,8 @@ describe('relevance on ASCII text as written', () => {
     expect(score(variants[1] as RelevanceInput).relevant).toBe(true);
     expect(score(variants[5] as RelevanceInput).score).toBe(0);
     expect(score(variants[6] as RelevanceInput).relevant).toBe(true);
+    expect(score(variants[7] as RelevanceInput).relevant).toBe(true);
+    expect(score(variants[8] as RelevanceInput).relevant).toBe(true);
   });
 });
 
