@@ -226,8 +226,11 @@ function scriptLanguage(sample: string): string | null {
   return null;
 }
 
+/** Votes per language (index into LANGS), reused: latinLanguage runs for nearly every item and never re-enters. */
+const SCORES = new Float64Array(LANGS.length);
+
 function latinLanguage(parts: readonly string[], hint: string | null, asciiLetters: boolean): string | null {
-  const scores = new Float64Array(LANGS.length);
+  const scores = SCORES.fill(0);
   if (asciiLetters) {
     // Words of plain ASCII letters (most English feeds, "£" and curly quotes or not) skip the Unicode word
     // scan, and the letter hints, which are all non-ASCII letters.
