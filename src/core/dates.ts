@@ -49,13 +49,15 @@ function build(y: number, mo: number, d: number, h: number, mi: number, s: numbe
   if (d > daysInMonth(y, mo)) return null;
   if (offsetMin === 0 && ms === 0 && h < 24 && s < 60 && Number.isInteger(y + mo + d + h + mi + s)) {
     // Already UTC and in range: the ISO form can be written out without a Date (most feed dates end here).
-    return `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}.000Z`;
+    // Joined rather than concatenated: `+` leaves a tree of partial strings, which every stored item then keeps.
+    return [y, '-', TWO[mo], '-', TWO[d], 'T', TWO[h], ':', TWO[mi], ':', TWO[s], '.000Z'].join('');
   }
   const t = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offsetMin * 60_000;
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
 
-const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+/** "00" to "99". */
+const TWO: readonly string[] = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 
 function offsetFrom(sign: string, hh: string, mm: string | undefined): number {
   const v = Number(hh) * 60 + Number(mm ?? 0);

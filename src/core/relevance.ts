@@ -404,7 +404,11 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
   }
 
   const nothingFound = `no ${anchorName} place, scam-industry term or named operator`;
-  const nothing = (): RelevanceVerdict => verdict(0, [nothingFound]);
+  // Most items get this verdict: one frozen object serves them all (nothing downstream changes a verdict).
+  const nothingVerdict = verdict(0, [nothingFound]);
+  Object.freeze(nothingVerdict.reasons);
+  Object.freeze(nothingVerdict);
+  const nothing = (): RelevanceVerdict => nothingVerdict;
 
   return function scoreRelevance(input: RelevanceInput): RelevanceVerdict {
     // What an item is about shows in its first pages; bounding the scan keeps a hostile, keyword-stuffed

@@ -4,7 +4,7 @@ import { extractFigures } from '../core/figures.js';
 import { summarize } from '../core/summary.js';
 import type { RelevanceScorer } from '../core/relevance.js';
 import { StoryClusterer, type ClustererSnapshot } from '../core/stories.js';
-import type { Item, OutletKind, RelevanceVerdict, Report, SourcedFigure, Story } from '../core/types.js';
+import type { Figure, Item, OutletKind, RelevanceVerdict, Report, SourcedFigure, Story } from '../core/types.js';
 import type { ItemRecord, Stores } from '../store/ports.js';
 
 /** Irrelevant items are kept for /why, without their body (it is never shown and costs space). */
@@ -47,6 +47,9 @@ export function bestReport(reports: Report[]): Report | undefined {
  * date out cost more than building the rest of an irrelevant item's record, so the last answer is kept.
  */
 let lastStamp = { ms: Number.NaN, iso: '' };
+
+/** The figures of every irrelevant item: none, in one frozen array (records are never changed in place). */
+const NO_FIGURES: Figure[] = Object.freeze([]) as unknown as Figure[];
 function isoStamp(now: Date): string {
   const ms = now.getTime();
   if (ms !== lastStamp.ms) lastStamp = { ms, iso: now.toISOString() };
@@ -105,7 +108,7 @@ export class Editorial {
       relevance: verdict,
       storyId: null,
       summary: '',
-      figures: [],
+      figures: NO_FIGURES,
       seenAt: isoStamp(now),
     };
   }
