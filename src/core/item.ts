@@ -24,11 +24,23 @@ function isTrackingParam(rawKey: string): boolean {
   return key.startsWith('utm_') || TRACKING_EXACT.has(key);
 }
 
+/**
+ * An absolute http(s) link that the URL parser would write back unchanged and that holds nothing to remove:
+ * a lower-case domain name (not numeric, no punycode), no port, credentials, query or fragment, and a path of
+ * unreserved characters without dot segments. Most feed links look like this, and skip the parser.
+ */
+const CANONICAL_ALREADY_RE = /^https?:\/\/(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*\/[\w.~/-]*$/;
+
+function canonicalAlready(link: string): boolean {
+  return CANONICAL_ALREADY_RE.test(link) && !link.includes('/.') && !link.includes('xn--');
+}
+
 /** An http(s) link with host lower-cased, fragment and tracking parameters removed; anything else → null. */
 export function canonicalLink(link: string | undefined | null, base?: string): string | null {
   if (typeof link !== 'string') return null;
-  // Feeds double-escape ampersands in URLs ("&#038;", "&amp;"); a URL never legitimately contains those.
   const trimmed = link.trim();
+  if (canonicalAlready(trimmed)) return trimmed;
+  // Feeds double-escape ampersands in URLs ("&#038;", "&amp;"); a URL never legitimately contains those.
   const cleaned = trimmed.includes('&') ? trimmed.replace(/&(?:#0*38|#x0*26|amp);/gi, '&') : trimmed;
   if (!cleaned) return null;
   let url: URL;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/core/dates.js';
 import { cleanText, htmlToLine, htmlToText } from '../../src/core/html.js';
+import { canonicalLink } from '../../src/core/item.js';
 import { detectItemLanguage, detectLanguage } from '../../src/core/lang.js';
 import { createRelevanceScorer, normaliseForMatching, type RelevanceInput } from '../../src/core/relevance.js';
 import { cambodiaScamCompounds } from '../../src/topics/cambodia-scam-compounds.js';
@@ -160,6 +161,33 @@ describe('language detection shortcuts', () => {
     expect(detectLanguage('12345', 'IT-it')).toBe('it');
     expect(detectLanguage('12345', 'xx-')).toBe('xx');
     expect(detectLanguage('12345', '--')).toBe('und');
+  });
+});
+
+describe('links already canonical', () => {
+  /** What canonicalLink gives, through the URL parser, for a link without query, fragment or credentials. */
+  const viaParser = (link: string): string | null => {
+    try {
+      const url = new URL(link);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+    } catch {
+      return null;
+    }
+  };
+  const schemes = ['http', 'https', 'https', 'HTTP', 'Https'];
+  const labels = ['example', 'news', 'a-b', 'org', 'com', 'xn--mnchen-3ya', 'xn--zz', '123', '0x7f', '08', 'EXAMPLE', 'ex_ample', 'b', ''];
+  const segments = ['', '.', '..', 'a', '2026-01-02', 'x~y', '%41', 'A_b', '.hidden', 'x.y', '%2e', 'slug-123', 'é', ' '];
+
+  it('are kept as written exactly when the URL parser would write them the same, on 5,000 random links', () => {
+    const next = rng(11);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+    for (let n = 0; n < 5000; n++) {
+      const host = Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(labels)).join('.') + (next() < 0.1 ? '.' : '');
+      const port = next() < 0.1 ? ':8080' : '';
+      const path = Array.from({ length: Math.floor(next() * 4) }, () => pick(segments)).join('/');
+      const link = `${pick(schemes)}://${host}${port}${next() < 0.9 ? '/' : ''}${path}${next() < 0.2 ? '/' : ''}`;
+      expect(canonicalLink(link), link).toBe(viaParser(link));
+    }
   });
 });
 
