@@ -149,6 +149,10 @@ function asciiVotes(parts: readonly string[], scores: Float64Array): void {
       if (letter >= 0 && letter < 26) {
         state = next[state * 26 + letter] ?? DEAD;
         length++;
+        if (state === DEAD) {
+          // No stopword: skip to the end of the word (its length no longer matters).
+          while (i + 1 < end && (((text.charCodeAt(i + 1) | 0x20) - 0x61) >>> 0) < 26) i++;
+        }
         continue;
       }
       if (length === 0) continue;
