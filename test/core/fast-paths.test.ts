@@ -195,8 +195,9 @@ describe('UTC dates written out without a Date', () => {
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const two = (n: number): string => String(n).padStart(2, '0');
 
-  it('agrees with Date on 2,000 random RFC 822 dates in GMT and with offsets', () => {
+  it('agrees with Date on 2,000 random RFC 822 dates in GMT and with offsets, with and without weekday and seconds', () => {
     const next = rng(7);
+    const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
     for (let n = 0; n < 2000; n++) {
       const y = 1970 + Math.floor(next() * 230);
       const mo = Math.floor(next() * 12);
@@ -205,7 +206,9 @@ describe('UTC dates written out without a Date', () => {
       const mi = Math.floor(next() * 60);
       const s = Math.floor(next() * 60);
       const zone = next() < 0.5 ? 'GMT' : `${next() < 0.5 ? '+' : '-'}${two(Math.floor(next() * 14))}${next() < 0.5 ? '00' : '30'}`;
-      const text = `${d} ${months[mo]} ${y} ${two(h)}:${two(mi)}:${two(s)} ${zone}`;
+      const weekday = next() < 0.5 ? `${weekdays[Math.floor(next() * 7)]}, ` : '';
+      const seconds = next() < 0.8 ? `:${two(s)}` : '';
+      const text = `${weekday}${d} ${months[mo]} ${y} ${two(h)}:${two(mi)}${seconds} ${zone}`;
       expect(parseDate(text), text).toBe(new Date(Date.parse(text)).toISOString());
     }
   });
