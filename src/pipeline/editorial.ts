@@ -42,14 +42,15 @@ export function bestReport(reports: Report[]): Report | undefined {
   return best;
 }
 
+/** The figures of every irrelevant item: none, in one frozen array (records are never changed in place). */
+const NO_FIGURES: Figure[] = Object.freeze([]) as unknown as Figure[];
+
+let lastStamp = { ms: Number.NaN, iso: '' };
+
 /**
  * `now` in ISO 8601. Items of one feed are recorded by the hundred within a millisecond, and writing the
  * date out cost more than building the rest of an irrelevant item's record, so the last answer is kept.
  */
-let lastStamp = { ms: Number.NaN, iso: '' };
-
-/** The figures of every irrelevant item: none, in one frozen array (records are never changed in place). */
-const NO_FIGURES: Figure[] = Object.freeze([]) as unknown as Figure[];
 function isoStamp(now: Date): string {
   const ms = now.getTime();
   if (ms !== lastStamp.ms) lastStamp = { ms, iso: now.toISOString() };

@@ -1,7 +1,7 @@
 // One poll cycle: the only place where feeds, the core and the store meet.
 // Each feed is fetched (conditional GET, limits) and parsed; new items are normalised and go through the
-// editorial step one at a time (stories are read-modify-written); feed health is recorded whatever happens, and one
-// broken feed never stops the others.
+// editorial step one at a time (stories are read-modify-written); feed health is recorded whatever happens,
+// and one broken feed never stops the others.
 import { entryKey, normaliseEntry } from '../core/item.js';
 import type { Item, RelevanceVerdict, Story } from '../core/types.js';
 import { FeedError, type FetchOptions, type FetchResult } from '../feeds/fetch.js';
