@@ -192,9 +192,14 @@ function trieToPattern(node: TrieNode, space?: string): string {
   return `(?:${branches.join('|')})`;
 }
 
-/** Does every ASCII term of the trie start with a letter or digit (so that a regex \b before it means a word start)? */
+/**
+ * Does every term of the trie start with a letter or digit? Then a regex \b before a term that can match plain
+ * text means a word start (terms starting with a letter of another script cannot match plain text at all).
+ */
 function startsWithWordCharacters(root: TrieNode): boolean {
-  return [...root.next.keys()].every((cp) => cp >= 0x80 || (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39));
+  return [...root.next.keys()].every((cp) =>
+    cp < 0x80 ? (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39) : /\p{L}/u.test(String.fromCodePoint(cp)),
+  );
 }
 
 function compileRegex(root: TrieNode, flags: string, space?: string): RegExp {
@@ -362,10 +367,10 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
   // exactly what lower-casing does there. Most items are plain and irrelevant; this way they are judged without
   // a lower-cased copy, the separator rewrite or the joined text.
   const plainGateRe = compileRegex(gate, 'i', PLAIN_SPACE);
-  // Plain terms count only as whole words (longestAt checks), so the gate may as well ask for a word start
-  // before a term: inside a word most positions then fail at once, which makes the scan about a quarter
-  // quicker. The regex \b takes "_" for a letter where longestAt does not, so text with an underscore is
-  // tested without it.
+  // Terms that can match plain text count only as whole words (longestAt checks), so the gate may as well ask
+  // for a word start before a term: inside a word most positions then fail at once, which makes the scan about
+  // a quarter quicker. The regex \b takes "_" for a letter where longestAt does not, so text with an underscore
+  // is tested without it.
   const plainWordGateRe = startsWithWordCharacters(gate) ? new RegExp(`\\b${plainGateRe.source}`, 'i') : plainGateRe;
   const candidateRe = compileRegex(all, 'g');
   // The same word-start shortcut for the candidates of plain text without an underscore.

@@ -27,6 +27,7 @@ const ITEM_FIELDS = [
   ['cw-updated', 'updated'],
   ['id', 'id'],
 ] as const;
+
 /**
  * For RSS and RDF, rss-parser already copies content:encoded and the dc: fields under its own names (read in
  * toRawEntry), and every extra field costs time on every item; for Atom it copies only what it is asked for.

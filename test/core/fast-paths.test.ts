@@ -109,6 +109,14 @@ describe('relevance on plain text (ASCII, curly quotes, dashes, currency signs) 
     }
   });
 
+  it('keeps whole-word matching right for a profile term that starts with a symbol', () => {
+    const profile = { ...cambodiaScamCompounds, industry: [...cambodiaScamCompounds.industry, '\u20acfraud'] };
+    const item = { title: 'Ring busted', text: 'They ran a \u20acfraud ring out of Phnom Penh.' };
+    const scoreSymbol = createRelevanceScorer(profile);
+    expect(scoreSymbol(item)).toEqual(scoreSymbol(viaGeneralPath(item)));
+    expect(scoreSymbol(item).relevant).toBe(true);
+  });
+
   it('still finds hyphenated, tabbed and doubly spaced terms in any case', () => {
     expect(score(variants[0] as RelevanceInput).relevant).toBe(true);
     expect(score(variants[1] as RelevanceInput).relevant).toBe(true);
