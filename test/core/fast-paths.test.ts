@@ -9,6 +9,11 @@ import { detectItemLanguage, detectLanguage } from '../../src/core/lang.js';
 import { createRelevanceScorer, normaliseForMatching, type RelevanceInput } from '../../src/core/relevance.js';
 import { cambodiaScamCompounds } from '../../src/topics/cambodia-scam-compounds.js';
 
+/** The project's labelled relevance items: varied titles and bodies in several languages. */
+const relevanceFixtures = (
+  JSON.parse(readFileSync(new URL('../fixtures/relevance/items.json', import.meta.url), 'utf8')) as { items: RelevanceInput[] }
+).items;
+
 /** Deterministic pseudo-random numbers, so a failure names a case that can be replayed. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -63,9 +68,6 @@ describe('cleanText quick path', () => {
 });
 
 describe('relevance on plain text (ASCII, curly quotes, dashes, currency signs) as written', () => {
-  const fixtures = (
-    JSON.parse(readFileSync(new URL('../fixtures/relevance/items.json', import.meta.url), 'utf8')) as { items: RelevanceInput[] }
-  ).items;
   const score = createRelevanceScorer(cambodiaScamCompounds);
   const scoreAdjacent = createRelevanceScorer(cambodiaScamCompounds, { includeAdjacent: true });
   // A trailing accented word that no term contains sends the same text down the general (NFKC) path.
@@ -85,13 +87,13 @@ describe('relevance on plain text (ASCII, curly quotes, dashes, currency signs) 
     { title: 'Scam \u2212 compound', text: '\u00abFraud\u2010centre\u00bb near O\u2019Smach \u00d7 Poipet, 30\u00b0C \u00a9 \u00ae.' },
   ];
   // Every fixture again with its straight quotes curled and its hyphens turned into dashes.
-  const curled = [...fixtures, ...variants].map((i) => {
+  const curled = [...relevanceFixtures, ...variants].map((i) => {
     const curl = (t: string): string => t.replace(/'/g, '\u2019').replace(/"/g, '\u201c').replace(/-/g, '\u2013');
     return { title: curl(i.title), text: curl(i.text) };
   });
 
   it('gives the same verdict, score and reasons as the general path for every fixture and separator variant', () => {
-    const all = [...fixtures, ...variants, ...curled];
+    const all = [...relevanceFixtures, ...variants, ...curled];
     expect(all.length).toBeGreaterThan(120);
     for (const item of all) {
       expect(score(item), item.title).toEqual(score(viaGeneralPath(item)));
@@ -143,12 +145,9 @@ describe('language detection shortcuts', () => {
   });
 
   it('reads an item from its title and body as from the two joined by a line break', () => {
-    const fixtures = (
-      JSON.parse(readFileSync(new URL('../fixtures/relevance/items.json', import.meta.url), 'utf8')) as { items: RelevanceInput[] }
-    ).items;
     const english = 'the police said that workers were freed and they will be sent home. ';
     const cases: Array<[string, string]> = [
-      ...fixtures.map((i): [string, string] => [i.title, i.text]),
+      ...relevanceFixtures.map((i): [string, string] => [i.title, i.text]),
       // Titles around the sample length, and a word cut where the sample ends.
       ...[398, 399, 400, 401, 450].map((n): [string, string] => [english.repeat(8).slice(0, n), 'Die Polizei hat die Arbeiter befreit und nach Hause geschickt.']),
       ...[0, 1, 5, 40].map((n): [string, string] => ['Raid', `${'x'.repeat(394 - n)} the the the ${english}`]),

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStores, type OpenStoreOptions } from '../../src/store/keyv-store.js';
 import type { Stores } from '../../src/store/ports.js';
 import type { SourcedFigure, Story } from '../../src/core/types.js';
+import { outboxEntry } from '../support/outbox.js';
 import { backendTargets } from '../support/backends.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'cw-store-'));
@@ -167,25 +168,10 @@ for (const target of targets) {
     });
 
     it('tracks outbox entries from pending to sent', async () => {
-      const base = {
-        guildId: 'g1',
-        channelId: 'c1',
-        kind: 'story' as const,
-        storyId: 's2',
-        text: null,
-        nonce: 'n1',
-        messageId: null,
-        sentVersion: 0,
-        wantedVersion: 1,
-        attempts: 0,
-        lastError: null,
-        createdAt: '2026-01-01T00:00:00.000Z',
-        updatedAt: '2026-01-01T00:00:00.000Z',
-      };
-      await stores.outbox.put({ ...base, key: 'c1:s2', status: 'pending' });
-      await stores.outbox.put({ ...base, key: 'c2:s2', channelId: 'c2', status: 'pending', createdAt: '2026-01-02T00:00:00.000Z' });
+      await stores.outbox.put(outboxEntry({ storyId: 's2', key: 'c1:s2', status: 'pending' }));
+      await stores.outbox.put(outboxEntry({ storyId: 's2', key: 'c2:s2', channelId: 'c2', status: 'pending', createdAt: '2026-01-02T00:00:00.000Z' }));
       expect((await stores.outbox.pending()).map((e) => e.key)).toEqual(['c1:s2', 'c2:s2']);
-      await stores.outbox.put({ ...base, key: 'c1:s2', status: 'sent', messageId: 'm1', sentVersion: 1 });
+      await stores.outbox.put(outboxEntry({ storyId: 's2', key: 'c1:s2', status: 'sent', messageId: 'm1', sentVersion: 1 }));
       expect((await stores.outbox.pending()).map((e) => e.key)).toEqual(['c2:s2']);
     });
 

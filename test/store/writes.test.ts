@@ -3,7 +3,7 @@
 import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { createStores } from '../../src/store/keyv-store.js';
-import type { OutboxEntry } from '../../src/store/ports.js';
+import { outboxEntry } from '../support/outbox.js';
 import type { SourcedFigure } from '../../src/core/types.js';
 
 function counted() {
@@ -22,26 +22,6 @@ function counted() {
   const lease = { acquire: async () => true, release: async () => undefined };
   const stores = createStores({ keyv, name: 'memory', lease });
   return { stores, writes };
-}
-
-function entry(key: string, status: OutboxEntry['status']): OutboxEntry {
-  return {
-    key,
-    guildId: 'g1',
-    channelId: 'c1',
-    kind: 'story',
-    storyId: 's1',
-    text: null,
-    status,
-    nonce: 'n1',
-    messageId: null,
-    sentVersion: 0,
-    wantedVersion: 1,
-    attempts: 0,
-    lastError: null,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-  };
 }
 
 function figure(itemId: string, date: string): SourcedFigure {
@@ -80,13 +60,13 @@ describe('store writes', () => {
 
   it('leaves the outbox indexes alone when a put does not move the entry', async () => {
     const { stores, writes } = counted();
-    await stores.outbox.put(entry('c1:s1', 'sent'));
+    await stores.outbox.put(outboxEntry({ key: 'c1:s1', status: 'sent' }));
     writes.length = 0;
-    await stores.outbox.put({ ...entry('c1:s1', 'sent'), attempts: 1 });
+    await stores.outbox.put(outboxEntry({ key: 'c1:s1', status: 'sent', attempts: 1 }));
     expect(writes).toEqual(['set outbox:c1:s1']);
     writes.length = 0;
-    await stores.outbox.put(entry('c1:s1', 'pending'));
-    await stores.outbox.put(entry('c1:s1', 'pending'));
+    await stores.outbox.put(outboxEntry({ key: 'c1:s1', status: 'pending' }));
+    await stores.outbox.put(outboxEntry({ key: 'c1:s1', status: 'pending' }));
     expect(writes.filter((w) => w.includes('outbox:pending'))).toHaveLength(1);
     expect((await stores.outbox.pending()).map((e) => e.key)).toEqual(['c1:s1']);
   });
