@@ -122,7 +122,7 @@ function checkProlog(prolog: string): void {
   }
 }
 
-/** A prolog that is one XML declaration (its encoding label already says UTF-8, see decodeFeedBytes) and spaces. */
+/** A prolog that is one XML declaration and spaces: the parser reads it harmlessly (the text is already decoded). */
 const XML_DECLARATION_ONLY_RE = /^<\?xml\s[^<>]*\?>\s*$/;
 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
