@@ -49,15 +49,28 @@ function build(y: number, mo: number, d: number, h: number, mi: number, s: numbe
   if (d > daysInMonth(y, mo)) return null;
   if (offsetMin === 0 && ms === 0 && h < 24 && s < 60 && Number.isInteger(y + mo + d + h + mi + s)) {
     // Already UTC and in range: the ISO form can be written out without a Date (most feed dates end here).
-    // Joined rather than concatenated: `+` leaves a tree of partial strings, which every stored item then keeps.
-    return [y, '-', TWO[mo], '-', TWO[d], 'T', TWO[h], ':', TWO[mi], ':', TWO[s], '.000Z'].join('');
+    return isoUtc(y, mo, d, h, mi, s);
   }
   const t = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offsetMin * 60_000;
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
 
-/** "00" to "99". */
-const TWO: readonly string[] = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const ZERO = 0x30;
+
+/**
+ * "YYYY-MM-DDTHH:MM:SS.000Z" for a four-digit year, written as character codes: the string comes out flat in
+ * one step, where `+` would leave a tree of partial strings that every stored item then keeps (and a join of
+ * the parts took four times as long).
+ */
+function isoUtc(y: number, mo: number, d: number, h: number, mi: number, s: number): string {
+  const tens = (n: number): number => ZERO + Math.floor(n / 10);
+  const ones = (n: number): number => ZERO + (n % 10);
+  return String.fromCharCode(
+    tens(Math.floor(y / 100)), ones(Math.floor(y / 100)), tens(y % 100), ones(y % 100), 0x2d,
+    tens(mo), ones(mo), 0x2d, tens(d), ones(d), 0x54, tens(h), ones(h), 0x3a, tens(mi), ones(mi), 0x3a, tens(s), ones(s),
+    0x2e, ZERO, ZERO, ZERO, 0x5a,
+  );
+}
 
 function offsetFrom(sign: string, hh: string, mm: string | undefined): number {
   const v = Number(hh) * 60 + Number(mm ?? 0);

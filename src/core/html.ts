@@ -74,10 +74,29 @@ const NEEDS_CLEANING_RE =
  */
 const PLAIN_RE = /^[!-~]*(?:[ \n][!-~]+)*[ \n]?$/;
 
+/**
+ * The last two texts cleanText found to be printable ASCII (an item's title and body, as a poll normalises
+ * them). Language detection and relevance read each item's text right after to ask whether it is ASCII; a
+ * comparison with these answers without reading it again. Compared by value, a stale entry can only miss.
+ */
+const knownPlain: [string, string] = ['', ''];
+let nextKnown = 0;
+
+/** True when `s` is one of the last texts cleanText returned that were printable ASCII (no controls). */
+export function isKnownPlainAscii(s: string): boolean {
+  return s === knownPlain[0] || s === knownPlain[1];
+}
+
 /** Strips invisible/bidi/control characters and collapses whitespace, keeping single line breaks between paragraphs. */
 export function cleanText(s: string): string {
   // Printable ASCII with lone spaces and line breaks is clean: the quicker test settles most English text.
-  if (PLAIN_RE.test(s) || !NEEDS_CLEANING_RE.test(s)) return s.trim();
+  if (PLAIN_RE.test(s)) {
+    const clean = s.trim();
+    knownPlain[nextKnown] = clean;
+    nextKnown ^= 1;
+    return clean;
+  }
+  if (!NEEDS_CLEANING_RE.test(s)) return s.trim();
   const stripped = s
     .replace(/\r\n?|[\u2028\u2029]/g, '\n')
     .replace(CONTROL_RE, '')

@@ -1,6 +1,8 @@
 // Language identification good enough to route text to the right keyword lists: the script decides for most
 // Asian languages; Latin-script text is told apart by function words and tell-tale letters.
 
+import { isKnownPlainAscii } from './html.js';
+
 const SCRIPTS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\p{Script=Khmer}/u, 'km'],
   [/\p{Script=Thai}/u, 'th'],
@@ -279,13 +281,15 @@ export function detectLanguage(text: string, hint?: string | null): string {
 export function detectItemLanguage(title: string, body: string, hint?: string | null): string {
   const room = LANGUAGE_SAMPLE_CHARS - title.length - 1;
   if (room < 0) return detectLanguage(title, hint);
-  return detectSample([title, body.length > room ? body.slice(0, room) : body], hint);
+  // The texts of an item being normalised were just cleaned; when cleanText found them ASCII, so is the sample.
+  const ascii = isKnownPlainAscii(title) && isKnownPlainAscii(body);
+  return detectSample([title, body.length > room ? body.slice(0, room) : body], hint, ascii);
 }
 
-/** The language of a sample given in parts, as if they were joined by line breaks. */
-function detectSample(parts: readonly string[], hint: string | null | undefined): string {
+/** The language of a sample given in parts, as if they were joined by line breaks. `knownAscii`: no need to look. */
+function detectSample(parts: readonly string[], hint: string | null | undefined, knownAscii = false): string {
   const primary = primaryLanguage(hint);
-  const ascii = parts.every((p) => !NON_ASCII.test(p));
+  const ascii = knownAscii || parts.every((p) => !NON_ASCII.test(p));
   // Only characters of a specific script other than Latin can make scriptLanguage answer: one scan for them
   // spares the per-character pass over English text with a "£" or a curly quote in it.
   const script = ascii || !parts.some((p) => OTHER_SCRIPT.test(p)) ? null : scriptLanguage(parts.join('\n'));

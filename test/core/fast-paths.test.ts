@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/core/dates.js';
-import { cleanText, decodeEntities, htmlToLine, htmlToText } from '../../src/core/html.js';
+import { cleanText, decodeEntities, htmlToLine, htmlToText, isKnownPlainAscii } from '../../src/core/html.js';
 import { canonicalLink } from '../../src/core/item.js';
 import { detectItemLanguage, detectLanguage } from '../../src/core/lang.js';
 import { createRelevanceScorer, normaliseForMatching, type RelevanceInput } from '../../src/core/relevance.js';
@@ -220,6 +220,38 @@ describe('language detection shortcuts', () => {
     expect(detectLanguage('12345', 'IT-it')).toBe('it');
     expect(detectLanguage('12345', 'xx-')).toBe('xx');
     expect(detectLanguage('12345', '--')).toBe('und');
+  });
+});
+
+describe('texts cleanText already found ASCII', () => {
+  const score = createRelevanceScorer(cambodiaScamCompounds);
+  /** Two other texts through cleanText, so the item's own are no longer remembered. */
+  const forget = (): void => {
+    cleanText('forget one');
+    cleanText('forget two');
+  };
+
+  it('remembers only the last two printable ASCII results, by value', () => {
+    const title = cleanText(' Raid in Bavet ');
+    const body = cleanText('Police freed 40 workers.');
+    expect(isKnownPlainAscii(title) && isKnownPlainAscii(body)).toBe(true);
+    expect(isKnownPlainAscii('Police freed 40 workers.')).toBe(true);
+    cleanText('Another text');
+    expect(isKnownPlainAscii(title)).toBe(false);
+    const accented = cleanText('Café in Kampot');
+    expect(isKnownPlainAscii(accented)).toBe(false);
+    expect(isKnownPlainAscii(cleanText('Tab\there'))).toBe(false);
+  });
+
+  it('gives relevance and language the answers they find by reading the text, on every fixture', () => {
+    for (const item of relevanceFixtures) {
+      const title = cleanText(item.title);
+      const text = cleanText(item.text);
+      const remembered = { verdict: score({ title, text }), language: detectItemLanguage(title, text, null) };
+      forget();
+      const read = { verdict: score({ title, text }), language: detectItemLanguage(title, text, null) };
+      expect(remembered, item.title).toEqual(read);
+    }
   });
 });
 
