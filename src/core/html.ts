@@ -158,7 +158,10 @@ function replacePlainTags(s: string): string | undefined {
     if (lt < copied) continue;
     const gt = s.indexOf('>', i);
     if (gt < 0) continue;
-    out += s.slice(copied, lt) + tagReplacement(name);
+    // A line break or space before all text or after it is trimmed in the end: leaving it out lets the usual
+    // "<p>…</p>" come out as one slice of the markup rather than a copy.
+    const edge = (out === '' && copied === lt) || gt + 1 === s.length;
+    out += s.slice(copied, lt) + (edge ? '' : tagReplacement(name));
     copied = gt + 1;
   }
   return copied === 0 ? s : out + s.slice(copied);
