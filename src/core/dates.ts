@@ -32,8 +32,13 @@ const ZONES: ReadonlyMap<string, number> = new Map<string, number>([
   ['mdt', -360], ['pst', -480], ['pdt', -420], ['akst', -540], ['akdt', -480], ['hst', -600],
 ]);
 
+// Regex literals with a \p{…} escape outside a class are module constants: tsx (esbuild) turns each such literal
+// into a `new RegExp` at the spot where it is written, which in a function would build one per call.
+const MARKS_RE = /\p{M}/gu;
+const LETTERS_RE = /\p{L}+/gu;
+
 function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return s.normalize('NFD').replace(MARKS_RE, '').toLowerCase();
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -56,6 +61,8 @@ function build(y: number, mo: number, d: number, h: number, mi: number, s: numbe
 }
 
 const ZERO = 0x30;
+const tens = (n: number): number => ZERO + Math.floor(n / 10);
+const ones = (n: number): number => ZERO + (n % 10);
 
 /**
  * "YYYY-MM-DDTHH:MM:SS.000Z" for a four-digit year, written as character codes: the string comes out flat in
@@ -63,8 +70,6 @@ const ZERO = 0x30;
  * the parts took four times as long).
  */
 function isoUtc(y: number, mo: number, d: number, h: number, mi: number, s: number): string {
-  const tens = (n: number): number => ZERO + Math.floor(n / 10);
-  const ones = (n: number): number => ZERO + (n % 10);
   return String.fromCharCode(
     tens(Math.floor(y / 100)), ones(Math.floor(y / 100)), tens(y % 100), ones(y % 100), 0x2d,
     tens(mo), ones(mo), 0x2d, tens(d), ones(d), 0x54, tens(h), ones(h), 0x3a, tens(mi), ones(mi), 0x3a, tens(s), ones(s),
@@ -226,7 +231,7 @@ function parseWordy(s: string): string | null {
 
   // The last month name wins: a leading weekday can look like one ("mar" is Tuesday in Italian and Spanish).
   let month = 0;
-  const words = rest.match(/\p{L}+/gu) ?? [];
+  const words = rest.match(LETTERS_RE) ?? [];
   for (const w of words) {
     const m = MONTHS.get(w);
     if (m !== undefined) month = m;

@@ -364,14 +364,21 @@ interface Mention {
 // Decimal digits outside ASCII in the scripts our outlets use (Arabic-Indic, Devanagari, Thai, Lao, Myanmar,
 // Khmer, full-width); an explicit class is much cheaper than a lookahead over \p{Nd}.
 const NON_ASCII_DIGIT = /[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u0e50-\u0e59\u0ed0-\u0ed9\u1040-\u1049\u17e0-\u17e9\uff10-\uff19]/u;
+// Regex literals with a \p{…} escape outside a class are module constants: tsx (esbuild) turns each such literal
+// into a `new RegExp` at the spot where it is written, which in a function would build one per call.
+const DIGITS_RE = /\p{Nd}/gu;
+const DIGIT_RE = /\p{Nd}/u;
+const NUMERIC_RE = /\p{N}/u;
+const ALL_NUMERIC_RE = /^\p{N}+$/u;
+const STARTS_UPPER_RE = /^\p{Lu}/u;
 function asciiDigits(s: string): string {
   if (!NON_ASCII_DIGIT.test(s)) return s;
-  return s.replace(/\p{Nd}/gu, (d) => {
+  return s.replace(DIGITS_RE, (d) => {
     const cp = d.codePointAt(0) ?? 48;
     if (cp >= 48 && cp <= 57) return d;
     // Unicode lays decimal digits out in contiguous runs of ten starting at a code point ending in 0 or 6.
     for (let zero = cp; zero > cp - 10; zero -= 1) {
-      if (!/\p{Nd}/u.test(String.fromCodePoint(zero - 1))) return String((cp - zero) % 10);
+      if (!DIGIT_RE.test(String.fromCodePoint(zero - 1))) return String((cp - zero) % 10);
     }
     return d;
   });
@@ -525,7 +532,7 @@ function findMentions(d: string, lower: string, words: readonly Word[]): Mention
     }
     const last = words[endK] ?? w;
     // Glued to digits ("5million" is handled by the digit pass) means this is not a word number.
-    if (/\p{N}/u.test(lower[w.start - 1] ?? '') || /\p{N}/u.test(lower[last.end] ?? '')) continue;
+    if (NUMERIC_RE.test(lower[w.start - 1] ?? '') || NUMERIC_RE.test(lower[last.end] ?? '')) continue;
     const value = parseWordNumber(lower.slice(w.start, last.end));
     if (value !== null && value !== 0) push(w.start, last.end, value, false);
     k = endK;
@@ -630,7 +637,7 @@ function readNounPhrase(lower: string, from: number, currency: string | null): N
       continue;
     }
     // "three of the 20 compounds": the noun after a partitive also counts the first number.
-    if (SKIP_WORDS.has(tok) || (k > 0 && /^\p{N}+$/u.test(tok))) {
+    if (SKIP_WORDS.has(tok) || (k > 0 && ALL_NUMERIC_RE.test(tok))) {
       pos = tokEnd;
       continue;
     }
@@ -754,7 +761,7 @@ function findNationality(sentence: string, lower: string, at: number): string | 
     const nat = NATIONALITIES.get(m[0]);
     if (nat === undefined) continue;
     // "lao" is also Vietnamese for labour; require a capital in the source for short ambiguous words.
-    if (m[0] === 'lao' && !/^\p{Lu}/u.test(sentence.slice(m.index))) continue;
+    if (m[0] === 'lao' && !STARTS_UPPER_RE.test(sentence.slice(m.index))) continue;
     const dist = Math.abs(m.index - at);
     if (best === null || dist < best.dist) best = { nat, dist };
   }

@@ -186,6 +186,11 @@ function parsePrimary(hint: string): string | null {
   return m?.[1] ? m[1].toLowerCase() : null;
 }
 
+// Regex literals with a \p{…} escape outside a class are module constants: tsx (esbuild) turns each such literal
+// into a `new RegExp` at the spot where it is written, which in a function would build one per call.
+const LATIN_RE = /\p{Script=Latin}/u;
+const LETTERS_RE = /\p{L}+/gu;
+
 function scriptLanguage(sample: string): string | null {
   let latin = 0;
   const counts = new Map<string, number>();
@@ -194,7 +199,7 @@ function scriptLanguage(sample: string): string | null {
       if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) latin++;
       continue;
     }
-    if (/\p{Script=Latin}/u.test(ch)) {
+    if (LATIN_RE.test(ch)) {
       latin++;
       continue;
     }
@@ -243,7 +248,7 @@ function latinLanguage(parts: readonly string[], hint: string | null, asciiLette
     asciiVotes(parts, scores);
   } else {
     const lower = parts.join('\n').toLowerCase();
-    for (const word of lower.match(/\p{L}+/gu) ?? []) vote(scores, word);
+    for (const word of lower.match(LETTERS_RE) ?? []) vote(scores, word);
     for (const [re, lang] of LETTER_HINTS) {
       const n = lower.match(re)?.length ?? 0;
       const index = LANGS.indexOf(lang);

@@ -54,6 +54,14 @@ function isSpace(ch: string | undefined): boolean {
   return ch !== undefined && /\s/u.test(ch);
 }
 
+// Regex literals with a \p{…} escape outside a class are module constants: tsx (esbuild) turns each such literal
+// into a `new RegExp` at the spot where it is written, which in a function would build one per call.
+const LOWER_RE = /\p{Ll}/u;
+const UPPER_RE = /\p{Lu}/u;
+const ONE_LETTER_RE = /^\p{L}$/u;
+const NUMBER_RE = /\p{N}/u;
+const THAI_CHAR_RE = /\p{Script=Thai}/u;
+
 /** The word (letters and inner dots) immediately before `end`, lowercased, e.g. "u.s" for "U.S.". */
 function wordBefore(line: string, end: number): string {
   let i = end;
@@ -83,14 +91,14 @@ function softBoundary(line: string, termStart: number, after: number, lastTerm: 
   if (first === '') return true; // end of line
   const onlyPeriod = lastTerm === '.';
   // A lower-case continuation after "." or "…" is almost always an abbreviation or an ellipsis mid-sentence.
-  const lowerNext = /\p{Ll}/u.test(first);
+  const lowerNext = LOWER_RE.test(first);
   if (onlyPeriod) {
     const w = wordBefore(line, termStart);
     if (NEVER_SPLIT.has(w)) return false;
     // Initials: "J. Smith", "R. (2026".
-    if (/^\p{L}$/u.test(w) && w.length === 1 && /\p{Lu}/u.test(line[termStart - 1] ?? '')) return false;
+    if (ONE_LETTER_RE.test(w) && w.length === 1 && UPPER_RE.test(line[termStart - 1] ?? '')) return false;
     if (MAYBE_SPLIT.has(w)) {
-      if (/\p{N}/u.test(first)) return false; // "Jan. 21", "No. 5"
+      if (NUMBER_RE.test(first)) return false; // "Jan. 21", "No. 5"
       return SENTENCE_OPENERS.has(next);
     }
     if (lowerNext) return false;
@@ -140,7 +148,7 @@ function splitThai(span: SentenceSpan, out: SentenceSpan[]): void {
   for (let k = 0; k < t.length; k += 1) {
     if (t[k] !== ' ' || k - chunkStart < THAI_MAX_CHUNK) continue;
     // Only break between two Thai characters: a space next to a digit or Latin word is part of a phrase.
-    if (!/\p{Script=Thai}/u.test(t[k - 1] ?? '') || !/\p{Script=Thai}/u.test(t[k + 1] ?? '')) continue;
+    if (!THAI_CHAR_RE.test(t[k - 1] ?? '') || !THAI_CHAR_RE.test(t[k + 1] ?? '')) continue;
     out.push({ text: t.slice(chunkStart, k), start: span.start + chunkStart, end: span.start + k });
     chunkStart = k + 1;
   }

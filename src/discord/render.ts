@@ -40,12 +40,16 @@ export function neutraliseMentions(text: string): string {
 // than newline and tab have no business in a message. Both are dropped from feed text.
 const DISPLAY_TRAPS = /[\u202A-\u202E\u2066-\u2069]|(?![\n\t])\p{Cc}/gu;
 
+/** A line starting with a number and a full stop, which Discord would render as a numbered list. */
+// (A module constant: tsx turns a regex literal with \p{…} into a `new RegExp` where it is written.)
+const NUMBERED_LINE_RE = /^(\s*\p{Nd}+)\./gmu;
+
 export function escapeText(text: string): string {
   const escaped = text
     .replace(DISPLAY_TRAPS, '')
     .replace(/[\\*_~`|[\]<>]/gu, '\\$&')
     .replace(/^(\s*)([#+-])/gmu, '$1\\$2')
-    .replace(/^(\s*\p{Nd}+)\./gmu, '$1\\.');
+    .replace(NUMBERED_LINE_RE, '$1\\.');
   return neutraliseMentions(escaped);
 }
 
