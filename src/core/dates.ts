@@ -32,8 +32,7 @@ const ZONES: ReadonlyMap<string, number> = new Map<string, number>([
   ['mdt', -360], ['pst', -480], ['pdt', -420], ['akst', -540], ['akdt', -480], ['hst', -600],
 ]);
 
-// Regex literals with a \p{…} escape outside a class are module constants: tsx (esbuild) turns each such literal
-// into a `new RegExp` at the spot where it is written, which in a function would build one per call.
+// Module constants, not literals in the functions below: see docs/decisions/0005-hot-path-under-tsx.md.
 const MARKS_RE = /\p{M}/gu;
 const LETTERS_RE = /\p{L}+/gu;
 
@@ -61,6 +60,7 @@ function build(y: number, mo: number, d: number, h: number, mi: number, s: numbe
 }
 
 const ZERO = 0x30;
+// Digit helpers for isoUtc, at module level rather than inside it: see docs/decisions/0005-hot-path-under-tsx.md.
 const tens = (n: number): number => ZERO + Math.floor(n / 10);
 const ones = (n: number): number => ZERO + (n % 10);
 

@@ -364,8 +364,7 @@ interface Mention {
 // Decimal digits outside ASCII in the scripts our outlets use (Arabic-Indic, Devanagari, Thai, Lao, Myanmar,
 // Khmer, full-width); an explicit class is much cheaper than a lookahead over \p{Nd}.
 const NON_ASCII_DIGIT = /[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u0e50-\u0e59\u0ed0-\u0ed9\u1040-\u1049\u17e0-\u17e9\uff10-\uff19]/u;
-// Regex literals with a \p{…} escape outside a class are module constants: tsx (esbuild) turns each such literal
-// into a `new RegExp` at the spot where it is written, which in a function would build one per call.
+// Module constants, not literals in the functions below: see docs/decisions/0005-hot-path-under-tsx.md.
 const DIGITS_RE = /\p{Nd}/gu;
 const DIGIT_RE = /\p{Nd}/u;
 const NUMERIC_RE = /\p{N}/u;

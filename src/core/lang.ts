@@ -186,8 +186,7 @@ function parsePrimary(hint: string): string | null {
   return m?.[1] ? m[1].toLowerCase() : null;
 }
 
-// Regex literals with a \p{…} escape outside a class are module constants: tsx (esbuild) turns each such literal
-// into a `new RegExp` at the spot where it is written, which in a function would build one per call.
+// Module constants, not literals in the functions below: see docs/decisions/0005-hot-path-under-tsx.md.
 const LATIN_RE = /\p{Script=Latin}/u;
 const LETTERS_RE = /\p{L}+/gu;
 

@@ -54,8 +54,7 @@ function isSpace(ch: string | undefined): boolean {
   return ch !== undefined && /\s/u.test(ch);
 }
 
-// Regex literals with a \p{…} escape outside a class are module constants: tsx (esbuild) turns each such literal
-// into a `new RegExp` at the spot where it is written, which in a function would build one per call.
+// Module constants, not literals in the functions below: see docs/decisions/0005-hot-path-under-tsx.md.
 const LOWER_RE = /\p{Ll}/u;
 const UPPER_RE = /\p{Lu}/u;
 const ONE_LETTER_RE = /^\p{L}$/u;
