@@ -23,6 +23,17 @@ function rng(seed: number): () => number {
   };
 }
 
+/** `count` strings, each 1 to `maxParts` pieces drawn at random (seeded) and joined. */
+function* randomMixes(pieces: readonly string[], seed: number, count: number, maxParts: number): Generator<string> {
+  const next = rng(seed);
+  for (let n = 0; n < count; n++) {
+    const parts: string[] = [];
+    const length = 1 + Math.floor(next() * maxParts);
+    for (let i = 0; i < length; i++) parts.push(pieces[Math.floor(next() * pieces.length)] ?? '');
+    yield parts.join('');
+  }
+}
+
 /** cleanText as it was written before the quick tests: every pass, always. */
 function cleanTextReference(s: string): string {
   return s
@@ -41,12 +52,7 @@ describe('cleanText quick path', () => {
   ];
 
   it('gives what every pass in turn gives, on 3,000 random mixes of spaces, breaks and invisible characters', () => {
-    const next = rng(42);
-    for (let n = 0; n < 3000; n++) {
-      const parts: string[] = [];
-      const length = 1 + Math.floor(next() * 12);
-      for (let i = 0; i < length; i++) parts.push(pieces[Math.floor(next() * pieces.length)] ?? '');
-      const input = parts.join('');
+    for (const input of randomMixes(pieces, 42, 3000, 12)) {
       expect(cleanText(input), JSON.stringify(input)).toBe(cleanTextReference(input));
     }
   });
@@ -100,12 +106,7 @@ describe('htmlToText tag walk', () => {
   ];
 
   it('gives what the regex passes give, on 5,000 random mixes of tags, specials and text', () => {
-    const next = rng(7);
-    for (let n = 0; n < 5000; n++) {
-      const parts: string[] = [];
-      const length = 1 + Math.floor(next() * 10);
-      for (let i = 0; i < length; i++) parts.push(pieces[Math.floor(next() * pieces.length)] ?? '');
-      const input = parts.join('');
+    for (const input of randomMixes(pieces, 7, 5000, 10)) {
       expect(htmlToText(input), JSON.stringify(input)).toBe(htmlToTextReference(input));
     }
   });
