@@ -118,10 +118,12 @@ const HIDDEN_ELEMENT_RE = new RegExp(`<(${HIDDEN_TAGS})\\b[^>]*>[\\s\\S]*?(?:<\\
 /** A start or end tag. */
 const TAG_RE = /<\/?([A-Za-z][A-Za-z0-9]*)\b[^>]*>/g;
 
-/** What the tag pass leaves of a tag: block tags become line breaks, cell-like ones a space, the rest nothing. */
-function tagReplacement(name: string): string {
-  const n = name.toLowerCase();
-  return BLOCK_TAGS.has(n) ? '\n' : SPACED_TAGS.has(n) ? ' ' : '';
+/**
+ * What the tag pass leaves of a tag, given its name in lower case: block tags become line breaks, cell-like ones
+ * a space, the rest nothing.
+ */
+function tagReplacement(lowerName: string): string {
+  return BLOCK_TAGS.has(lowerName) ? '\n' : SPACED_TAGS.has(lowerName) ? ' ' : '';
 }
 
 // Plain comparisons: past the end charCodeAt gives NaN, which must fail both.
@@ -152,8 +154,8 @@ function replacePlainTags(s: string): string | undefined {
     // After the longest run of letters and digits, only "_" can fail TAG_RE's \b; it also keeps a hidden
     // element's name from being one.
     if (c === 0x5f) continue;
-    const name = s.slice(nameStart, i);
-    if (!slash && HIDDEN_TAG_NAMES.has(name.toLowerCase())) return undefined;
+    const name = s.slice(nameStart, i).toLowerCase();
+    if (!slash && HIDDEN_TAG_NAMES.has(name)) return undefined;
     // A "<" inside an attribute of the last tag: the regex resumes its search after that tag's ">".
     if (lt < copied) continue;
     const gt = s.indexOf('>', i);
@@ -183,7 +185,7 @@ export function htmlToText(html: string): string {
       s = s.replace(HIDDEN_ELEMENT_RE, ' ');
       if (s.includes('<!') || s.includes('<?')) s = s.replace(/<[!?][^>]*>/g, ' ');
       // One pass over the remaining tags.
-      s = s.replace(TAG_RE, (_tag, name: string) => tagReplacement(name));
+      s = s.replace(TAG_RE, (_tag, name: string) => tagReplacement(name.toLowerCase()));
     }
   }
   return cleanText(decodeEntities(s));
