@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { runPollCycle, type CycleResult } from '../pipeline/poll-cycle.js';
 import type { ItemRecord } from '../store/ports.js';
 import { UsageError } from './errors.js';
+import { ProgressLine, type ProgressOptions, type ProgressStream } from './progress.js';
 
 export interface AnalyzeOutput {
   feeds: Array<{ source: string; title: string | null; items: number; error: string | null }>;
@@ -103,20 +104,24 @@ export function renderTable(out: AnalyzeOutput): string {
 
 export async function analyze(
   sources: string[],
-  opts: { json: boolean; config: Config; logger: Logger; stdout: (s: string) => void; stderr: NodeJS.WriteStream },
+  opts: {
+    json: boolean;
+    config: Config;
+    logger: Logger;
+    stdout: (s: string) => void;
+    stderr: ProgressStream;
+    progress?: ProgressOptions;
+  },
 ): Promise<number> {
   if (sources.length === 0) throw new UsageError('analyze needs at least one SOURCE (a feed URL or file path)');
   const core = await buildCore(opts.config, opts.logger, { memory: true, persist: false });
-  const started = Date.now();
-  const showProgress = opts.stderr.isTTY === true;
+  const progress = new ProgressLine(opts.stderr, 'analyzing', opts.progress);
   try {
     const result = await runPollCycle(core.cycleDeps, sources, {
       analyze: true,
-      onProgress: (done, total) => {
-        if (showProgress && Date.now() - started > 1000) opts.stderr.write(`\ranalyzing: ${done}/${total} feeds`);
-      },
+      ...(progress.enabled ? { onProgress: (p) => progress.update(p) } : {}),
     });
-    if (showProgress && Date.now() - started > 1000) opts.stderr.write('\n');
+    progress.done();
     const out = toAnalyzeOutput(result);
     if (out.feeds.every((f) => f.error !== null)) {
       const first = out.feeds[0];
@@ -125,6 +130,7 @@ export async function analyze(
     opts.stdout(opts.json ? JSON.stringify(out, null, 2) : renderTable(out));
     return 0;
   } finally {
+    progress.done();
     await core.stores.close();
   }
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { runPollCycle, type CycleResult } from '../pipeline/poll-cycle.js';
 import { UsageError } from './errors.js';
+import { ProgressLine, type ProgressOptions, type ProgressStream } from './progress.js';
 
 export function renderCycle(result: CycleResult): string {
   const lines: string[] = [];
@@ -27,11 +28,23 @@ export function renderCycle(result: CycleResult): string {
   return lines.join('\n');
 }
 
-export async function pollOnce(opts: { config: Config; logger: Logger; stdout: (s: string) => void; json: boolean }): Promise<number> {
+export async function pollOnce(opts: {
+  config: Config;
+  logger: Logger;
+  stdout: (s: string) => void;
+  json: boolean;
+  stderr?: ProgressStream;
+  progress?: ProgressOptions;
+}): Promise<number> {
   const core = await buildCore(opts.config, opts.logger);
+  const progress = new ProgressLine(opts.stderr ?? { write: () => true }, 'polling', opts.progress);
   try {
     const sources = await feedsToPoll(core.stores, core.defaultFeeds);
-    const result = await runPollCycle(core.cycleDeps, sources, { force: true });
+    const result = await runPollCycle(core.cycleDeps, sources, {
+      force: true,
+      ...(progress.enabled ? { onProgress: (p) => progress.update(p) } : {}),
+    });
+    progress.done();
     if (result.feeds.length > 0 && result.feeds.every((f) => f.status === 'error')) {
       const first = result.feeds[0];
       throw new UsageError(`no usable source: ${first?.source}: ${first?.error}`);
@@ -54,6 +67,7 @@ export async function pollOnce(opts: { config: Config; logger: Logger; stdout: (
     );
     return 0;
   } finally {
+    progress.done();
     await core.stores.close();
   }
 }

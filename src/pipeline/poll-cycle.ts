@@ -66,12 +66,23 @@ export interface CycleOptions {
   analyze?: boolean;
   /** Fetch even when a feed is not due yet. */
   force?: boolean;
-  /** Called after each feed with (done, total), e.g. for a progress line. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each feed and every PROGRESS_EVERY_ITEMS entries read, e.g. for a progress line. */
+  onProgress?: (progress: CycleProgress) => void;
   /** Delay before fetching a feed (staggering across the poll interval). */
   delayFor?: (source: string) => number;
   signal?: AbortSignal;
 }
+
+export interface CycleProgress {
+  /** Feeds finished (fetched and processed, or failed). */
+  feedsDone: number;
+  feedsTotal: number;
+  /** Entries read so far across all feeds, new or seen. */
+  items: number;
+}
+
+/** A long feed reports progress while it is processed, not only when it is done. */
+const PROGRESS_EVERY_ITEMS = 250;
 
 export function initialFeedState(source: string): FeedState {
   return {
@@ -107,7 +118,10 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
   const editorialLock = new KeyedQueue();
   const changed: CycleResult['changed'] = new Map();
   const processedIds = new Map<string, ItemRecord>();
+  const unique = [...new Set(sources)];
   let done = 0;
+  let itemsRead = 0;
+  const report = (): void => options.onProgress?.({ feedsDone: done, feedsTotal: unique.length, items: itemsRead });
 
   const pollOne = async (source: string): Promise<FeedOutcome> => {
     const state = options.analyze ? initialFeedState(source) : ((await deps.stores.feeds.get(source)) ?? initialFeedState(source));
@@ -170,6 +184,7 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
         for (let i = 0; i < keys.length; i++) {
           const key = keys[i];
           const raw = parsed.entries[i];
+          if (++itemsRead % PROGRESS_EVERY_ITEMS === 0) report();
           if (key === undefined || raw === undefined || seen.has(key.id)) continue;
           // An item is normalised just before it is judged, so its body is garbage by the next one: a poll never
           // holds every body of a large feed at once. One item can arrive through several feeds (an outlet's own
@@ -210,7 +225,7 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
       return outcome;
     } finally {
       done += 1;
-      options.onProgress?.(done, sources.length);
+      report();
     }
   };
 
@@ -247,7 +262,6 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
     return result.record;
   };
 
-  const unique = [...new Set(sources)];
   const feeds = await Promise.all(unique.map((s) => pollOne(s)));
   if (!options.analyze) await deps.editorial.save();
   return { feeds, changed, startedAt, finishedAt: now().toISOString() };
