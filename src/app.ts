@@ -41,7 +41,7 @@ export async function feedsToPoll(stores: Stores, defaults: string[]): Promise<s
 /** Every fetch (redirects included) goes through the SSRF guard unless ALLOW_PRIVATE_FEEDS is set. */
 export function fetchOptionsFor(config: Config): Omit<FetchOptions, 'validators'> {
   const guard = createAddressGuard({ allowPrivate: config.allowPrivateFeeds });
-  return { totalTimeoutMs: config.fetchTimeoutMs, userAgent: DEFAULT_USER_AGENT, ...(guard ? { checkAddress: guard } : {}) };
+  return { totalTimeoutMs: config.fetchTimeoutMs, maxBytes: config.feedMaxBytes, userAgent: DEFAULT_USER_AGENT, ...(guard ? { checkAddress: guard } : {}) };
 }
 
 export async function buildCore(

@@ -51,11 +51,15 @@ const schema = z.object({
   FEED_FAILURE_NOTICE_AFTER: int(1, 1000).default(5),
   MAX_POSTS_PER_HOUR: int(1, 1000).default(20),
   FETCH_TIMEOUT_MS: int(1000, 300_000).default(30_000),
+  FEED_MAX_BYTES: int(64 * 1024, 256 * 1024 * 1024).default(5 * 1024 * 1024),
   FETCH_CONCURRENCY: int(1, 256).default(16),
   SHARD_COUNT: int(1, 1024).optional(),
   SHARD_SPAWN_DELAY_MS: int(0, 60_000).default(5500),
   ALLOW_PRIVATE_FEEDS: bool.default(false),
 });
+
+/** Every environment key the bot reads (each one is documented in .env.example). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
 
 export interface Config {
   discordToken: string | null;
@@ -72,6 +76,8 @@ export interface Config {
   feedFailureNoticeAfter: number;
   maxPostsPerHour: number;
   fetchTimeoutMs: number;
+  /** Largest feed body accepted, after decompression (default 5 MiB). */
+  feedMaxBytes: number;
   fetchConcurrency: number;
   shardCount: number | null;
   shardSpawnDelayMs: number;
@@ -81,7 +87,7 @@ export interface Config {
 /** Parses the environment; throws ConfigError naming every bad key. Empty strings count as unset. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const present: Record<string, string> = {};
-  for (const key of Object.keys(schema.shape)) {
+  for (const key of CONFIG_KEYS) {
     const value = env[key];
     if (value !== undefined && value.trim() !== '') present[key] = value;
   }
@@ -106,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feedFailureNoticeAfter: c.FEED_FAILURE_NOTICE_AFTER,
     maxPostsPerHour: c.MAX_POSTS_PER_HOUR,
     fetchTimeoutMs: c.FETCH_TIMEOUT_MS,
+    feedMaxBytes: c.FEED_MAX_BYTES,
     fetchConcurrency: c.FETCH_CONCURRENCY,
     shardCount: c.SHARD_COUNT ?? null,
     shardSpawnDelayMs: c.SHARD_SPAWN_DELAY_MS,

@@ -6,7 +6,7 @@ import type { Figure } from '../core/types.js';
 import type { Logger } from '../log.js';
 import { runPollCycle, type CycleResult } from '../pipeline/poll-cycle.js';
 import type { ItemRecord } from '../store/ports.js';
-import { UsageError } from './errors.js';
+import { noUsableSource, UsageError } from './errors.js';
 import { ProgressLine, type ProgressOptions, type ProgressStream } from './progress.js';
 
 export interface AnalyzeOutput {
@@ -119,14 +119,12 @@ export async function analyze(
   try {
     const result = await runPollCycle(core.cycleDeps, sources, {
       analyze: true,
+      logFeedErrors: false,
       ...(progress.enabled ? { onProgress: (p) => progress.update(p) } : {}),
     });
     progress.done();
     const out = toAnalyzeOutput(result);
-    if (out.feeds.every((f) => f.error !== null)) {
-      const first = out.feeds[0];
-      throw new UsageError(`no usable source: ${first ? `${first.source}: ${first.error}` : 'none given'}`);
-    }
+    if (out.feeds.every((f) => f.error !== null)) throw noUsableSource(out.feeds);
     opts.stdout(opts.json ? JSON.stringify(out, null, 2) : renderTable(out));
     return 0;
   } finally {

@@ -3,7 +3,7 @@ import { buildCore, feedsToPoll } from '../app.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { runPollCycle, type CycleResult } from '../pipeline/poll-cycle.js';
-import { UsageError } from './errors.js';
+import { noUsableSource } from './errors.js';
 import { ProgressLine, type ProgressOptions, type ProgressStream } from './progress.js';
 
 export function renderCycle(result: CycleResult): string {
@@ -42,13 +42,11 @@ export async function pollOnce(opts: {
     const sources = await feedsToPoll(core.stores, core.defaultFeeds);
     const result = await runPollCycle(core.cycleDeps, sources, {
       force: true,
+      logFeedErrors: false,
       ...(progress.enabled ? { onProgress: (p) => progress.update(p) } : {}),
     });
     progress.done();
-    if (result.feeds.length > 0 && result.feeds.every((f) => f.status === 'error')) {
-      const first = result.feeds[0];
-      throw new UsageError(`no usable source: ${first?.source}: ${first?.error}`);
-    }
+    if (result.feeds.length > 0 && result.feeds.every((f) => f.status === 'error')) throw noUsableSource(result.feeds);
     opts.stdout(
       opts.json
         ? JSON.stringify(

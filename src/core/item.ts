@@ -29,7 +29,7 @@ function isTrackingParam(rawKey: string): boolean {
  * a lower-case domain name (not numeric, no punycode), no port, credentials, query or fragment, and a path of
  * unreserved characters without dot segments. Most feed links look like this, and skip the parser.
  */
-const CANONICAL_ALREADY_RE = /^https?:\/\/(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*\/[\w.~/-]*$/;
+const CANONICAL_ALREADY_RE = /^https?:\/\/(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*\/[A-Za-z0-9_.~/-]*$/;
 
 function canonicalAlready(link: string): boolean {
   return CANONICAL_ALREADY_RE.test(link) && !link.includes('/.') && !link.includes('xn--');

@@ -71,6 +71,11 @@ export interface CycleOptions {
   /** Delay before fetching a feed (staggering across the poll interval). */
   delayFor?: (source: string) => number;
   signal?: AbortSignal;
+  /**
+   * Log each failed feed as a warning (default true). The CLI commands print every feed's error in their own
+   * output instead, so that a run whose feeds all fail ends in one line on stderr.
+   */
+  logFeedErrors?: boolean;
 }
 
 export interface CycleProgress {
@@ -221,7 +226,7 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
           })
           .catch((e: unknown) => deps.logger.error('could not record feed failure', { source, err: e }));
       }
-      deps.logger.warn('feed failed', { source, error: message });
+      if (options.logFeedErrors !== false) deps.logger.warn('feed failed', { source, error: message });
       return outcome;
     } finally {
       done += 1;

@@ -114,13 +114,19 @@ describe('compound-watch analyze', () => {
     expect(out.feeds[1]?.error).toMatch(/nonexistent|no such file|not found/iu);
   });
 
-  it('exits non-zero with one line and no stack trace when no source is usable', async () => {
-    const { code, stdout, stderr } = await cli(['analyze', '/nonexistent/a.xml', 'http://127.0.0.1:9/feed']);
-    expect(code).not.toBe(0);
-    expect(stdout).toBe('');
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^compound-watch: no usable source/u);
-    expect(stderr).not.toMatch(/\n\s+at /u);
+  it('exits non-zero with one line and no stack trace when no source is usable, at every log level', async () => {
+    // An empty LOG_LEVEL is unset, so the default (info) applies: what a user who configured nothing sees.
+    for (const level of ['', 'debug', 'silent']) {
+      const { code, stdout, stderr } = await cli(['analyze', '/nonexistent/a.xml', 'http://127.0.0.1:9/feed'], { LOG_LEVEL: level });
+      expect(code, level).not.toBe(0);
+      expect(stdout, level).toBe('');
+      expect(stderr.trim().split('\n'), level).toHaveLength(1);
+      expect(stderr, level).toMatch(/^compound-watch: no usable source: all 2 sources failed: /u);
+      // Each source is named with its own error.
+      expect(stderr, level).toMatch(/\/nonexistent\/a\.xml: cannot read feed file .*ENOENT/u);
+      expect(stderr, level).toMatch(/http:\/\/127\.0\.0\.1:9\/feed: /u);
+      expect(stderr, level).not.toMatch(/\n\s+at /u);
+    }
   });
 
   it('prints a readable table without --json', async () => {
@@ -160,10 +166,25 @@ describe('compound-watch poll --once', () => {
     expect(out[0]?.kept).toEqual([]);
   });
 
-  it('exits non-zero with one line when no configured feed is usable', async () => {
-    const r = await cli(['poll', '--once'], { FEEDS: '/nonexistent/feed.xml', DATA_DIR: '/tmp/cw-poll-none' });
+  it('exits non-zero with one line when no configured feed is usable, at the default log level', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cw-poll-none-'));
+    const r = await cli(['poll', '--once'], { FEEDS: '/nonexistent/feed.xml', DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: '' });
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/no usable source/u);
+    expect(r.stderr).toMatch(/^compound-watch: no usable source: \/nonexistent\/feed\.xml: cannot read feed file/u);
+  });
+
+  it('prints a bad feed in its output, not as a log line, when other feeds work', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cw-poll-mixed-'));
+    const good = path.join(REAL, 'feed-rs__rss_2.0_nbcny.xml');
+    const r = await cli(['poll', '--once'], { FEEDS: `/nonexistent/feed.xml,${good}`, DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: '' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✗ \/nonexistent\/feed\.xml: cannot read feed file/u);
+    expect(r.stdout).toContain(`✓ ${good}: 1 entries, 1 new`);
+    expect(r.stderr).toBe('');
   });
 });
