@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.mjs'],
+    files: ['bin/**/*.mjs', 'bench/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly' } },
   },
   {

@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     const stdout = (s: string) => process.stdout.write(s + '\n');
     switch (command) {
       case 'analyze':
-        return await analyze(positionals, { json: values.json, config, logger, stdout, stderr: process.stderr });
+        return await analyze(positionals, { json: values.json, config, logger, stdout, stdoutIsTTY: process.stdout.isTTY === true, stderr: process.stderr });
       case 'poll':
         if (!values.once) throw new UsageError('poll runs one cycle: use `compound-watch poll --once` (the bot itself polls on a schedule)');
         return await pollOnce({ config, logger, stdout, json: values.json, stderr: process.stderr });

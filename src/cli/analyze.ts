@@ -70,6 +70,14 @@ export function toAnalyzeOutput(result: CycleResult): AnalyzeOutput {
   };
 }
 
+/**
+ * The `--json` document: indented for a person at a terminal, compact for a pipe or a file (a program reads it,
+ * and `jq .` indents it on demand); compact is also less than half the work with thousands of items.
+ */
+export function formatAnalyzeJson(out: AnalyzeOutput, forTerminal = false): string {
+  return forTerminal ? JSON.stringify(out, null, 2) : JSON.stringify(out);
+}
+
 function cut(s: string, n: number): string {
   const chars = [...s];
   return chars.length <= n ? s.padEnd(n) : `${chars.slice(0, n - 1).join('')}…`;
@@ -109,6 +117,8 @@ export async function analyze(
     config: Config;
     logger: Logger;
     stdout: (s: string) => void;
+    /** Whether stdout is a terminal: the JSON document is indented for a person to read. */
+    stdoutIsTTY?: boolean;
     stderr: ProgressStream;
     progress?: ProgressOptions;
   },
@@ -125,7 +135,7 @@ export async function analyze(
     progress.done();
     const out = toAnalyzeOutput(result);
     if (out.feeds.every((f) => f.error !== null)) throw noUsableSource(out.feeds);
-    opts.stdout(opts.json ? JSON.stringify(out, null, 2) : renderTable(out));
+    opts.stdout(opts.json ? formatAnalyzeJson(out, opts.stdoutIsTTY === true) : renderTable(out));
     return 0;
   } finally {
     progress.done();
