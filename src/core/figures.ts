@@ -753,6 +753,13 @@ function chooseMetric(
   return best?.metric ?? null;
 }
 
+/**
+ * Authorities a nationality word may qualify instead of the people counted (sticky: tested right after the word).
+ * Embassies are left out on purpose: "the Indonesian embassy registered 1,400 citizens" counts Indonesians.
+ */
+const AUTHORITY_AFTER_RE =
+  /\s+(?:police|authorities|officials|officers|government|ministry|court|courts|military|army|troops|navy|prosecutors|immigration)(?![\p{L}\p{N}])/uy;
+
 function findNationality(sentence: string, lower: string, at: number): string | null {
   let best: { nat: string; dist: number } | null = null;
   const re = /[\p{L}]+/gu;
@@ -761,6 +768,9 @@ function findNationality(sentence: string, lower: string, at: number): string | 
     if (nat === undefined) continue;
     // "lao" is also Vietnamese for labour; require a capital in the source for short ambiguous words.
     if (m[0] === 'lao' && !STARTS_UPPER_RE.test(sentence.slice(m.index))) continue;
+    // "Cambodian police rescued 320 workers": the nationality is the authority's, not the people counted.
+    AUTHORITY_AFTER_RE.lastIndex = m.index + m[0].length;
+    if (AUTHORITY_AFTER_RE.test(lower)) continue;
     const dist = Math.abs(m.index - at);
     if (best === null || dist < best.dist) best = { nat, dist };
   }

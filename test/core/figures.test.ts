@@ -97,6 +97,19 @@ describe('extractFigures on the fixture sentences', () => {
     expect(f?.label).toContain('embassy');
   });
 
+  it('does not give the people counted the nationality of the authority that acted', () => {
+    const [rescued] = extractFigures(
+      'Cambodian police raided a scam compound in Sihanoukville on Monday and rescued 320 workers, most of them from Vietnam and Thailand.',
+    );
+    expect(rescued?.value).toBe(320);
+    expect(rescued?.label).not.toMatch(/Cambodian/u);
+    expect(rescued?.label).toContain('Sihanoukville');
+    const [returned] = extractFigures('Thai immigration officers received 45 Indonesians released from a compound in Poipet.');
+    expect(returned?.value).toBe(45);
+    expect(returned?.label).toMatch(/Indonesians/u);
+    expect(returned?.label).not.toMatch(/Thai/u);
+  });
+
   it('returns nothing for text without figures', () => {
     expect(extractFigures('')).toEqual([]);
     expect(extractFigures('Scam compounds in Cambodia are under pressure.')).toEqual([]);
