@@ -193,8 +193,9 @@ describe('relevance behaviours', () => {
   });
 });
 
-describe('relevance performance', () => {
-  it('scores 10,000 short irrelevant items quickly (early exit)', () => {
+describe('relevance on generic news', () => {
+  // Its speed is measured by `npm run bench` (section 1), not here: this only checks the verdicts.
+  it('finds nothing in 10,000 generic items and says why', () => {
     const words =
       'the minister said on tuesday that markets would open later after a storm hit coastal towns and power lines were down across several provinces while schools stayed closed'.split(
         ' ',
@@ -202,15 +203,8 @@ describe('relevance performance', () => {
     const sentence = (seed: number, n: number): string =>
       Array.from({ length: n }, (_, k) => words[(seed * 7 + k * 13) % words.length] ?? '').join(' ') + '.';
     const items = Array.from({ length: 10_000 }, (_, i) => ({ title: sentence(i, 8), text: sentence(i + 3, 50) }));
-    // Warm up so the measurement is of steady-state code, as in a long-running bot.
-    for (const item of items.slice(0, 1000)) scoreDefault(item);
-    const started = performance.now();
-    let relevant = 0;
-    for (const item of items) if (scoreDefault(item).relevant) relevant++;
-    const ms = performance.now() - started;
-    console.log(`relevance: 10,000 short irrelevant items in ${ms.toFixed(1)} ms`);
-    expect(relevant).toBe(0);
-    // Generous bound for slow CI machines; locally this is far lower (see the printed time).
-    expect(ms).toBeLessThan(500);
+    const verdicts = items.map((item) => scoreDefault(item));
+    expect(verdicts.filter((v) => v.relevant)).toEqual([]);
+    expect(new Set(verdicts.map((v) => v.reasons.join('; ')))).toEqual(new Set(['no Cambodia place, scam-industry term or named operator']));
   });
 });

@@ -46,6 +46,14 @@ describe('decodeFeedBytes', () => {
     expect(decodeFeedBytes(be)).toContain('<title>ok</title>');
   });
 
+  it('lets a BOM win over a header and a prolog that name another charset (docs/decisions/0006)', () => {
+    const text = doc('windows-1252', 'Grüße – ព័ត៌មាន');
+    const utf8Bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+    expect(decodeFeedBytes(utf8Bom, 'text/xml; charset=ISO-8859-1')).toContain('<title>Grüße – ព័ត៌មាន</title>');
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(doc('gb2312', 'ព័ត៌មាន'), 'utf16le')]);
+    expect(decodeFeedBytes(le, 'application/rss+xml; charset=gb2312')).toContain('<title>ព័ត៌មាន</title>');
+  });
+
   it('falls back to UTF-8 for unknown charsets and no declaration', () => {
     const bytes = Buffer.from(doc('x-made-up', 'Grüße'), 'utf8');
     expect(decodeFeedBytes(bytes, 'text/xml; charset=klingon')).toContain('Grüße');
