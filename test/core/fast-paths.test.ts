@@ -8,20 +8,12 @@ import { canonicalLink } from '../../src/core/item.js';
 import { detectItemLanguage, detectLanguage } from '../../src/core/lang.js';
 import { createRelevanceScorer, normaliseForMatching, type RelevanceInput } from '../../src/core/relevance.js';
 import { cambodiaScamCompounds } from '../../src/topics/cambodia-scam-compounds.js';
+import { rng } from '../support/random.js';
 
 /** The project's labelled relevance items: varied titles and bodies in several languages. */
 const relevanceFixtures = (
   JSON.parse(readFileSync(new URL('../fixtures/relevance/items.json', import.meta.url), 'utf8')) as { items: RelevanceInput[] }
 ).items;
-
-/** Deterministic pseudo-random numbers, so a failure names a case that can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** `count` strings, each 1 to `maxParts` pieces drawn at random (seeded) and joined. */
 function* randomMixes(pieces: readonly string[], seed: number, count: number, maxParts: number): Generator<string> {

@@ -2,15 +2,7 @@
 // stray and truncated sequences, and runs split at every block edge.
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8 } from '../../src/feeds/decode.js';
-
-/** A small seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { rng } from '../support/random.js';
 
 const PIECES = [
   'plain ASCII words and <tags> ',
