@@ -130,7 +130,7 @@ export async function analyze(
     const result = await runPollCycle(core.cycleDeps, sources, {
       analyze: true,
       logFeedErrors: false,
-      ...(progress.enabled ? { onProgress: (p) => progress.update(p) } : {}),
+      onProgress: (p) => progress.update(p),
     });
     progress.done();
     const out = toAnalyzeOutput(result);

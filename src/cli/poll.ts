@@ -43,7 +43,7 @@ export async function pollOnce(opts: {
     const result = await runPollCycle(core.cycleDeps, sources, {
       force: true,
       logFeedErrors: false,
-      ...(progress.enabled ? { onProgress: (p) => progress.update(p) } : {}),
+      onProgress: (p) => progress.update(p),
     });
     progress.done();
     if (result.feeds.length > 0 && result.feeds.every((f) => f.status === 'error')) throw noUsableSource(result.feeds);
