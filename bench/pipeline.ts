@@ -59,7 +59,9 @@ async function timedAnalyze(file: string, dataDir: string, devNull: number): Pro
     config,
     logger: silentLogger,
     stdout: (text) => {
-      writeSync(devNull, `${text}\n`);
+      // As the CLI writes it: the text, then the line break (see src/cli.ts).
+      writeSync(devNull, text);
+      writeSync(devNull, '\n');
       printed = text;
     },
     stderr: NOT_A_TERMINAL,
@@ -171,7 +173,8 @@ export async function benchParseVsAnalyze(ctx: SectionContext): Promise<SectionR
       const relevance = performance.now() - t;
       const result = await runPollCycle(core.cycleDeps, [file], { analyze: true });
       t = performance.now();
-      writeSync(devNull, `${formatAnalyzeJson(toAnalyzeOutput(result))}\n`);
+      writeSync(devNull, formatAnalyzeJson(toAnalyzeOutput(result)));
+      writeSync(devNull, '\n');
       const output = performance.now() - t;
       stages = { read, parse, normalise, relevance, output };
     } finally {

@@ -36,7 +36,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel, secrets: config.discordToken ? [config.discordToken] : [] });
-    const stdout = (s: string) => process.stdout.write(s + '\n');
+    // Two writes rather than `s + '\n'`: joining would copy the whole text first (megabytes for analyze --json).
+    const stdout = (s: string): void => {
+      process.stdout.write(s);
+      process.stdout.write('\n');
+    };
     switch (command) {
       case 'analyze':
         return await analyze(positionals, { json: values.json, config, logger, stdout, stdoutIsTTY: process.stdout.isTTY === true, stderr: process.stderr });
