@@ -106,6 +106,10 @@ const PLAIN_SPACE = `[ \\t${DASHES}-]+`;
 const PLAIN_SEPARATORS = new RegExp(`[ \\t${DASHES}-]{2,}|[\\t${DASHES}-]`, 'g');
 /** A tab, hyphen or dash; with a double space, what folding changes. (One class and an includes are quicker than one alternation.) */
 const PLAIN_SEPARATOR_TEST = new RegExp(`[\\t${DASHES}-]`);
+/** One plain-text separator as a regex pattern: where a text has no run of them, folding maps each to one space. */
+const PLAIN_ONE_SPACE = `[ \\t${DASHES}-]`;
+/** Two separators in a row: folding would shorten the text there, so positions in it would move. */
+const PLAIN_SEPARATOR_RUN = new RegExp(`[ \\t${DASHES}-]{2}`);
 
 /** Plain text, lower-cased, with separators folded as SEPARATORS would: a copy only when one needs folding. */
 function foldPlainSeparators(lower: string): string {
@@ -221,6 +225,38 @@ function longestAt(root: TrieNode, text: string, start: number): { term: Term; e
     if (child === undefined) break;
     node = child;
     i += cp > 0xffff ? 2 : 1;
+    const t = node.term;
+    if (t !== undefined && (!t.wholeWord || (okBefore && (t.prefix || boundaryAfter(text, i))))) {
+      best = { term: t, end: i };
+    }
+  }
+  return best;
+}
+
+/**
+ * What normaliseForMatching makes of a code unit of plain text: ASCII capitals lower-cased, a tab, hyphen or dash
+ * a space (one for one: only runs of separators shrink, and the caller has none), anything else unchanged.
+ */
+function plainKey(c: number): number {
+  if (c >= 0x41 && c <= 0x5a) return c | 0x20;
+  if (c === 0x09 || c === 0x2d || (c >= 0x2010 && c <= 0x2015) || c === 0x2212) return 0x20;
+  return c;
+}
+
+/**
+ * longestAt over plain text as written, for text without separator runs: the same walk as over its normalised
+ * form, which has every character at the same index. Plain text holds no surrogates, so code units will do.
+ */
+function longestAtPlain(root: TrieNode, text: string, start: number): { term: Term; end: number } | undefined {
+  const okBefore = boundaryBefore(text, start);
+  let node = root;
+  let i = start;
+  let best: { term: Term; end: number } | undefined;
+  while (i < text.length) {
+    const child = node.next.get(plainKey(text.charCodeAt(i)));
+    if (child === undefined) break;
+    node = child;
+    i += 1;
     const t = node.term;
     if (t !== undefined && (!t.wholeWord || (okBefore && (t.prefix || boundaryAfter(text, i))))) {
       best = { term: t, end: i };
@@ -377,6 +413,9 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
   const candidateRe = compileRegex(all, 'g');
   // The same word-start shortcut for the candidates of plain text without an underscore.
   const plainWordCandidateRe = startsWithWordCharacters(all) ? new RegExp(`\\b${candidateRe.source}`, 'g') : candidateRe;
+  // Candidates in plain text as written, without separator runs (see findPlainHits), with and without the shortcut.
+  const asWrittenCandidateRe = compileRegex(all, 'gi', PLAIN_ONE_SPACE);
+  const asWrittenWordCandidateRe = startsWithWordCharacters(all) ? new RegExp(`\\b${asWrittenCandidateRe.source}`, 'gi') : asWrittenCandidateRe;
 
   function findHits(text: string, titleEnd: number, re: RegExp): Hit[] {
     const hits: Hit[] = [];
@@ -405,6 +444,37 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     return hits;
   }
 
+  /**
+   * The hits findHits would find in the normalised `${title}\n${body}`, found in one part of plain text as written
+   * (`offset`: where the part starts in the joined text). Without separator runs, normalising plain text only
+   * lower-cases it and turns each separator into a space, so every character keeps its index; the regex ignores
+   * case and takes any one separator for a space, and longestAtPlain reads each character as normalised.
+   */
+  function findPlainHits(hits: Hit[], part: string, offset: number, titleEnd: number, re: RegExp): void {
+    re.lastIndex = 0;
+    for (let m = re.exec(part); m !== null; m = re.exec(part)) {
+      const found = longestAtPlain(all, part, m.index);
+      if (found === undefined) {
+        re.lastIndex = m.index + 1;
+        continue;
+      }
+      const start = offset + m.index;
+      const inTitle = start < titleEnd;
+      let wordEnd = found.end;
+      if (found.term.prefix) while (wordEnd < part.length && !boundaryAfter(part, wordEnd)) wordEnd++;
+      hits.push({
+        term: found.term,
+        start,
+        end: offset + found.end,
+        sentence: 0,
+        inTitle,
+        bodyOffset: inTitle ? 0 : start - titleEnd - 1,
+        shown: wordEnd > found.end ? found.term.display + part.slice(found.end, wordEnd).toLowerCase() : found.term.display,
+      });
+      re.lastIndex = found.end;
+    }
+  }
+
   function verdict(score: number, reasons: string[]): RelevanceVerdict {
     const s = round(score);
     return { relevant: s >= threshold, score: s, reasons };
@@ -423,25 +493,33 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     const rawTitle = input.title.slice(0, MAX_SCORED_TITLE);
     const rawBody = input.text.slice(0, MAX_SCORED_TEXT);
     const plain = (isKnownPlainAscii(rawTitle) && isKnownPlainAscii(rawBody)) || (!NOT_PLAIN.test(rawTitle) && !NOT_PLAIN.test(rawBody));
-    let title: string;
-    let body: string;
-    let wordStarts = false;
+    let hits: Hit[];
+    /** The normalised `${title}\n${body}`: sentence ends are read there (made on demand for plain text). */
+    let text: string | undefined;
     if (plain) {
       // Lower-casing and folding separators is all normalisation does to plain text, and the plain gates allow
       // for both.
-      wordStarts = !rawTitle.includes('_') && !rawBody.includes('_');
+      const wordStarts = !rawTitle.includes('_') && !rawBody.includes('_');
       const re = wordStarts ? plainWordGateRe : plainGateRe;
       if (!re.test(rawTitle) && !re.test(rawBody)) return nothing();
-      title = foldPlainSeparators(rawTitle.toLowerCase());
-      body = foldPlainSeparators(rawBody.toLowerCase());
+      if (!PLAIN_SEPARATOR_RUN.test(rawTitle) && !PLAIN_SEPARATOR_RUN.test(rawBody)) {
+        // Most items that pass the gate are still irrelevant; this finds their hits without normalised copies.
+        hits = [];
+        const candidates = wordStarts ? asWrittenWordCandidateRe : asWrittenCandidateRe;
+        findPlainHits(hits, rawTitle, 0, rawTitle.length, candidates);
+        findPlainHits(hits, rawBody, rawTitle.length + 1, rawTitle.length, candidates);
+      } else {
+        const title = foldPlainSeparators(rawTitle.toLowerCase());
+        text = `${title}\n${foldPlainSeparators(rawBody.toLowerCase())}`;
+        hits = findHits(text, title.length, wordStarts ? plainWordCandidateRe : candidateRe);
+      }
     } else {
-      title = normaliseForMatching(rawTitle);
-      body = normaliseForMatching(rawBody);
+      const title = normaliseForMatching(rawTitle);
+      text = `${title}\n${normaliseForMatching(rawBody)}`;
+      if (!gateRe.test(text)) return nothing();
+      hits = findHits(text, title.length, candidateRe);
     }
-    const text = `${title}\n${body}`;
-    if (!plain && !gateRe.test(text)) return nothing();
 
-    const hits = findHits(text, title.length, wordStarts ? plainWordCandidateRe : candidateRe);
     const byGroup = bucket(hits);
     const entities = byGroup.entity;
     const strong = byGroup.strong;
@@ -456,7 +534,7 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     let score: number;
 
     if (signals.length > 0 && anchors.length > 0) {
-      placeInSentences(text, hits);
+      placeInSentences(text ?? `${foldPlainSeparators(rawTitle.toLowerCase())}\n${foldPlainSeparators(rawBody.toLowerCase())}`, hits);
       let best: { value: number; signal: Hit; anchor: Hit; closeness: Closeness } | undefined;
       const pairedSentences = new Set<number>();
       for (const signal of signals) {

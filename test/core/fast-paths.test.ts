@@ -146,6 +146,44 @@ describe('relevance on plain text (ASCII, curly quotes, dashes, currency signs) 
     }
   });
 
+  it('gives the same verdict, score and reasons as the general path on 3,000 random items built from profile terms', () => {
+    const p = cambodiaScamCompounds;
+    // Latin-script terms only: the others never match plain text. Random case, word endings after `*` terms,
+    // separators single and in runs, sentence ends, filler words and the plain symbols around them.
+    const terms = [
+      ...p.anchors, ...p.industry, ...p.scamWords, ...p.actions, ...p.negatives,
+      ...p.entities.flatMap((e) => e.terms), ...p.adjacent.flatMap((a) => a.terms),
+    ].filter((t) => /^[\x20-\x7e]+$/.test(t));
+    expect(terms.length).toBeGreaterThan(60);
+    const next = rng(20261203);
+    const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+    const casing = (t: string): string => {
+      const r = next();
+      return r < 0.5 ? t : r < 0.7 ? t.toUpperCase() : t.replace(/(^|\s)\p{L}/gu, (c) => c.toUpperCase());
+    };
+    const word = (): string => {
+      if (next() < 0.12) {
+        const t = pick(terms);
+        const base = t.endsWith('*') ? `${t.slice(0, -1)}${pick(['', 'ing', 's', 'ers', '_x'])}` : t;
+        return casing(base).replace(/ /g, () => pick([' ', ' ', '-', '\u2013', '\t', '  ', ' - ']));
+      }
+      return pick(['the', 'police', 'said', 'on', 'Monday', 'workers', '40', '\u00a3900', '\u201cwe\u201d', 'O\u2019Smach', 'x', 'scampi']);
+    };
+    const separator = (): string => pick([' ', ' ', ' ', ' ', '-', '. ', '! ', ', ', '\n', ' \u2014 ', '--', '\u2212', '? ', '.\u2013']);
+    const sentence = (words: number): string => Array.from({ length: words }, word).map((w, i) => (i === 0 ? w : separator() + w)).join('');
+    let relevant = 0;
+    for (let n = 0; n < 3_000; n++) {
+      const item = { title: sentence(1 + Math.floor(next() * 6)), text: sentence(Math.floor(next() * 140)) };
+      const verdict = score(item);
+      if (verdict.relevant) relevant++;
+      expect(verdict, JSON.stringify(item)).toEqual(score(viaGeneralPath(item)));
+      if (n % 3 === 0) expect(scoreAdjacent(item), JSON.stringify(item)).toEqual(scoreAdjacent(viaGeneralPath(item)));
+    }
+    // Both kinds of verdict were compared, the paired ones (sentence placement) included.
+    expect(relevant).toBeGreaterThan(300);
+    expect(relevant).toBeLessThan(2_700);
+  });
+
   it('normalises text with any one character up to U+FFFF as NFKC, lower-casing and separator folding would', () => {
     const reference = (t: string): string =>
       t.normalize('NFKC').replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, '').toLowerCase().replace(/[\p{Zs}\t\u2010-\u2015\u2212-]+/gu, ' ');
