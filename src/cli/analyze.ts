@@ -38,6 +38,10 @@ const plainFigure = (f: Figure): Figure => ({
   quote: f.quote,
 });
 
+/** The figures of an item without any: one array for them all (most items, and JSON writes it the same). */
+const NO_FIGURES: Figure[] = Object.freeze([]) as unknown as Figure[];
+const plainFigures = (figures: readonly Figure[]): Figure[] => (figures.length === 0 ? NO_FIGURES : figures.map(plainFigure));
+
 export function toAnalyzeOutput(result: CycleResult): AnalyzeOutput {
   const items = result.feeds.flatMap((feed) =>
     feed.records.map((r: ItemRecord) => ({
@@ -53,7 +57,7 @@ export function toAnalyzeOutput(result: CycleResult): AnalyzeOutput {
       reasons: r.relevance.reasons,
       storyId: r.storyId,
       summary: r.summary,
-      figures: r.figures.map(plainFigure),
+      figures: plainFigures(r.figures),
     })),
   );
   const stories = [...result.changed.values()].map(({ story }) => ({
@@ -61,7 +65,7 @@ export function toAnalyzeOutput(result: CycleResult): AnalyzeOutput {
     title: story.title,
     itemIds: story.itemIds,
     outlets: story.outlets,
-    figures: story.figures.map(plainFigure),
+    figures: plainFigures(story.figures),
   }));
   return {
     feeds: result.feeds.map((f) => ({ source: f.source, title: f.title, items: f.entries, error: f.error })),

@@ -103,25 +103,40 @@ function firstDate(raw: RawEntry): string | null {
 
 const NOT_BLANK = /\S/;
 
+/** The longest markup among the body fields that holds more than whitespace and is not in `tried`. */
+function longestBody(raw: RawEntry, tried: readonly string[]): string | undefined {
+  let longest: string | undefined;
+  // Written out rather than looped over a list: this runs for every item.
+  for (let k = 0; k < 4; k++) {
+    const c = k === 0 ? raw.contentEncoded : k === 1 ? raw.content : k === 2 ? raw.summary : raw.description;
+    if (typeof c === 'string' && (longest === undefined || c.length > longest.length) && !tried.includes(c) && NOT_BLANK.test(c)) longest = c;
+  }
+  return longest;
+}
+
+const NOTHING_TRIED: readonly string[] = [];
+
 function bodyText(raw: RawEntry): string {
   // Longest markup first, but a body that is all images yields no text, so fall through to the next. Feeds
   // often repeat one body in two fields (rss-parser gives RSS descriptions as `content` too): tried once.
-  const tried: string[] = [];
-  for (;;) {
-    let longest: string | undefined;
-    for (const c of [raw.contentEncoded, raw.content, raw.summary, raw.description]) {
-      if (typeof c === 'string' && (longest === undefined || c.length > longest.length) && !tried.includes(c) && NOT_BLANK.test(c)) longest = c;
-    }
-    if (longest === undefined) break;
-    const text = htmlToText(longest);
+  const first = longestBody(raw, NOTHING_TRIED);
+  if (first !== undefined) {
+    const text = htmlToText(first);
     if (text) return text;
-    tried.push(longest);
+    const tried = [first];
+    for (let next = longestBody(raw, tried); next !== undefined; next = longestBody(raw, tried)) {
+      const other = htmlToText(next);
+      if (other) return other;
+      tried.push(next);
+    }
   }
   return raw.contentSnippet ? htmlToText(raw.contentSnippet) : '';
 }
 
+const HTTP_SOURCE_RE = /^https?:\/\//i;
+
 function baseFor(source: string): string | undefined {
-  return /^https?:\/\//i.test(source) ? source : undefined;
+  return HTTP_SOURCE_RE.test(source) ? source : undefined;
 }
 
 /** No news item needs more: caps keep a hostile 5 MiB entry from costing minutes of CPU and hundreds of MB. */
