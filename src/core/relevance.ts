@@ -213,26 +213,6 @@ function compileRegex(root: TrieNode, flags: string, space?: string): RegExp {
   return root.next.size === 0 ? new RegExp('(?!)', flags) : new RegExp(trieToPattern(root, space), flags);
 }
 
-function longestAt(root: TrieNode, text: string, start: number): { term: Term; end: number } | undefined {
-  const okBefore = boundaryBefore(text, start);
-  let node = root;
-  let i = start;
-  let best: { term: Term; end: number } | undefined;
-  while (i < text.length) {
-    const cp = text.codePointAt(i);
-    if (cp === undefined) break;
-    const child = node.next.get(cp);
-    if (child === undefined) break;
-    node = child;
-    i += cp > 0xffff ? 2 : 1;
-    const t = node.term;
-    if (t !== undefined && (!t.wholeWord || (okBefore && (t.prefix || boundaryAfter(text, i))))) {
-      best = { term: t, end: i };
-    }
-  }
-  return best;
-}
-
 /**
  * What normaliseForMatching makes of a code unit of plain text: ASCII capitals lower-cased, a tab, hyphen or dash
  * a space (one for one: only runs of separators shrink, and the caller has none), anything else unchanged.
@@ -244,19 +224,21 @@ function plainKey(c: number): number {
 }
 
 /**
- * longestAt over plain text as written, for text without separator runs: the same walk as over its normalised
- * form, which has every character at the same index. Plain text holds no surrogates, so code units will do.
+ * The longest term starting at `start` that may stand there. With `asWritten`, `text` is plain text without
+ * separator runs, each character read as normalisation would write it (see plainKey): its normalised form has
+ * every character at the same index, and plain text holds no surrogates, so code units will do.
  */
-function longestAtPlain(root: TrieNode, text: string, start: number): { term: Term; end: number } | undefined {
+function longestAt(root: TrieNode, text: string, start: number, asWritten = false): { term: Term; end: number } | undefined {
   const okBefore = boundaryBefore(text, start);
   let node = root;
   let i = start;
   let best: { term: Term; end: number } | undefined;
   while (i < text.length) {
-    const child = node.next.get(plainKey(text.charCodeAt(i)));
+    const cp = asWritten ? plainKey(text.charCodeAt(i)) : (text.codePointAt(i) ?? 0);
+    const child = node.next.get(cp);
     if (child === undefined) break;
     node = child;
-    i += 1;
+    i += cp > 0xffff ? 2 : 1;
     const t = node.term;
     if (t !== undefined && (!t.wholeWord || (okBefore && (t.prefix || boundaryAfter(text, i))))) {
       best = { term: t, end: i };
@@ -448,12 +430,12 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
    * The hits findHits would find in the normalised `${title}\n${body}`, found in one part of plain text as written
    * (`offset`: where the part starts in the joined text). Without separator runs, normalising plain text only
    * lower-cases it and turns each separator into a space, so every character keeps its index; the regex ignores
-   * case and takes any one separator for a space, and longestAtPlain reads each character as normalised.
+   * case and takes any one separator for a space, and longestAt reads each character as normalised.
    */
   function findPlainHits(hits: Hit[], part: string, offset: number, titleEnd: number, re: RegExp): void {
     re.lastIndex = 0;
     for (let m = re.exec(part); m !== null; m = re.exec(part)) {
-      const found = longestAtPlain(all, part, m.index);
+      const found = longestAt(all, part, m.index, true);
       if (found === undefined) {
         re.lastIndex = m.index + 1;
         continue;
