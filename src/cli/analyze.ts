@@ -38,9 +38,8 @@ const plainFigure = (f: Figure): Figure => ({
   quote: f.quote,
 });
 
-/** The figures of an item without any: one array for them all (most items, and JSON writes it the same). */
-const NO_FIGURES: Figure[] = Object.freeze([]) as unknown as Figure[];
-const plainFigures = (figures: readonly Figure[]): Figure[] => (figures.length === 0 ? NO_FIGURES : figures.map(plainFigure));
+/** Figures without their sourcing fields; an empty list is passed on as it is (most items have none). */
+const plainFigures = (figures: Figure[]): Figure[] => (figures.length === 0 ? figures : figures.map(plainFigure));
 
 export function toAnalyzeOutput(result: CycleResult): AnalyzeOutput {
   const items = result.feeds.flatMap((feed) =>

@@ -114,21 +114,14 @@ function longestBody(raw: RawEntry, tried: readonly string[]): string | undefine
   return longest;
 }
 
-const NOTHING_TRIED: readonly string[] = [];
-
 function bodyText(raw: RawEntry): string {
   // Longest markup first, but a body that is all images yields no text, so fall through to the next. Feeds
   // often repeat one body in two fields (rss-parser gives RSS descriptions as `content` too): tried once.
-  const first = longestBody(raw, NOTHING_TRIED);
-  if (first !== undefined) {
-    const text = htmlToText(first);
+  const tried: string[] = [];
+  for (let body = longestBody(raw, tried); body !== undefined; body = longestBody(raw, tried)) {
+    const text = htmlToText(body);
     if (text) return text;
-    const tried = [first];
-    for (let next = longestBody(raw, tried); next !== undefined; next = longestBody(raw, tried)) {
-      const other = htmlToText(next);
-      if (other) return other;
-      tried.push(next);
-    }
+    tried.push(body);
   }
   return raw.contentSnippet ? htmlToText(raw.contentSnippet) : '';
 }

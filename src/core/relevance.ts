@@ -116,9 +116,14 @@ function foldPlainSeparators(lower: string): string {
   return PLAIN_SEPARATOR_TEST.test(lower) || lower.includes('  ') ? lower.replace(PLAIN_SEPARATORS, ' ') : lower;
 }
 
+/** normaliseForMatching of text already known to be plain. */
+function normalisePlain(s: string): string {
+  return foldPlainSeparators(s.toLowerCase());
+}
+
 export function normaliseForMatching(s: string): string {
   // NFKC, invisible characters and case folding change nothing in plain text but the letters' case.
-  if (!NOT_PLAIN.test(s)) return foldPlainSeparators(s.toLowerCase());
+  if (!NOT_PLAIN.test(s)) return normalisePlain(s);
   return s.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().replace(SEPARATORS, ' ');
 }
 
@@ -491,8 +496,8 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
         findPlainHits(hits, rawTitle, 0, rawTitle.length, candidates);
         findPlainHits(hits, rawBody, rawTitle.length + 1, rawTitle.length, candidates);
       } else {
-        const title = foldPlainSeparators(rawTitle.toLowerCase());
-        text = `${title}\n${foldPlainSeparators(rawBody.toLowerCase())}`;
+        const title = normalisePlain(rawTitle);
+        text = `${title}\n${normalisePlain(rawBody)}`;
         hits = findHits(text, title.length, wordStarts ? plainWordCandidateRe : candidateRe);
       }
     } else {
@@ -516,7 +521,7 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     let score: number;
 
     if (signals.length > 0 && anchors.length > 0) {
-      placeInSentences(text ?? `${foldPlainSeparators(rawTitle.toLowerCase())}\n${foldPlainSeparators(rawBody.toLowerCase())}`, hits);
+      placeInSentences(text ?? `${normalisePlain(rawTitle)}\n${normalisePlain(rawBody)}`, hits);
       let best: { value: number; signal: Hit; anchor: Hit; closeness: Closeness } | undefined;
       const pairedSentences = new Set<number>();
       for (const signal of signals) {
