@@ -18,6 +18,28 @@ Usage:
 
 Configuration comes from the environment; see .env.example.`;
 
+/**
+ * What a failed write to stdout means, usually that its reader stopped early (`analyze --json … | head`). A
+ * one-shot command has nowhere left to send its output and ends quietly with the status it has (any other
+ * write error is one line on stderr and status 1); the bot keeps running and drops its preview lines, saying so
+ * once through `warn`. Without a listener Node throws the error with a stack trace.
+ */
+function handleStdoutErrors(warn: ((msg: string) => void) | null): void {
+  let warned = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (warn) {
+      if (!warned) warn(`cannot write to stdout (${err.code ?? err.message}): preview lines are dropped from now on`);
+      warned = true;
+      return;
+    }
+    if (err.code !== 'EPIPE') {
+      process.stderr.write(`compound-watch: cannot write to stdout: ${err.message}\n`);
+      process.exit(1);
+    }
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command = 'run', ...rest] = argv;
   try {
@@ -31,11 +53,13 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
     if (command === 'help' || command === '--help' || command === '-h') {
+      handleStdoutErrors(null);
       process.stdout.write(HELP + '\n');
       return 0;
     }
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel, secrets: config.discordToken ? [config.discordToken] : [] });
+    handleStdoutErrors(command === 'run' ? (msg) => logger.warn(msg) : null);
     // Two writes rather than `s + '\n'`: joining would copy the whole text first (megabytes for analyze --json).
     const stdout = (s: string): void => {
       process.stdout.write(s);

@@ -123,4 +123,24 @@ describe('compound-watch run without DISCORD_TOKEN (preview mode)', () => {
     expect(bot.logs.filter((l) => l.level === 'error').map((l) => l.raw)).toEqual([]);
     expect(discordTrap.requests).toHaveLength(0);
   }, 30_000);
+
+  it('keeps running, and says so once, when the reader of its preview output goes away (`npm start | head`)', async () => {
+    doc = [recent(EVENT_RELEASE_A, 30), recent(EVENT_SANCTIONS, 20)];
+    const dir = mkdtempSync(path.join(tmpdir(), 'cw-preview-pipe-'));
+    try {
+      const bot = spawnBot({ FEEDS: feeds.url('/wire.xml'), DATA_DIR: dir, POLL_CRON: '*/1 * * * * *', LOG_LEVEL: 'info', ALLOW_PRIVATE_FEEDS: 'true' });
+      // The reader leaves before the first poll's summary is printed.
+      bot.child.stdout?.destroy();
+      await bot.waitForLogCount((l) => l.msg === 'poll cycle finished', 3, 15_000, 'three poll cycles with stdout closed');
+      expect(bot.alive).toBe(true);
+      const dropped = bot.logs.filter((l) => l.msg.startsWith('cannot write to stdout'));
+      expect(dropped.map((l) => l.level)).toEqual(['warn']);
+      expect(dropped[0]?.msg).toMatch(/EPIPE/u);
+      expect(bot.logs.filter((l) => l.level === 'error').map((l) => l.raw)).toEqual([]);
+      bot.kill('SIGTERM');
+      expect(await bot.exited, bot.tail()).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

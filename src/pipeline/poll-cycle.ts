@@ -186,6 +186,9 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
       outcome.newItems = freshIds.length;
       await editorialLock.run('editorial', async () => {
         const irrelevant: ItemRecord[] = [];
+        // The items of one fetch were all seen at once: one stamp for them (a clock read per item cost more than
+        // judging most of them).
+        const seenAt = now();
         for (let i = 0; i < keys.length; i++) {
           const key = keys[i];
           const raw = parsed.entries[i];
@@ -194,7 +197,7 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
           // An item is normalised just before it is judged, so its body is garbage by the next one: a poll never
           // holds every body of a large feed at once. One item can arrive through several feeds (an outlet's own
           // feed and a news search); it is judged once.
-          const record = processedIds.get(key.id) ?? processOnce(normaliseEntry(raw, meta, key), state.primed || !!options.analyze, irrelevant);
+          const record = processedIds.get(key.id) ?? processOnce(normaliseEntry(raw, meta, key), seenAt, state.primed || !!options.analyze, irrelevant);
           outcome.records.push(record instanceof Promise ? await record : record);
         }
         // Irrelevant items cause no post: they are recorded together (for /why) before the feed is marked seen.
@@ -235,24 +238,30 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
   };
 
   /** A new item, not yet processed in this cycle. */
-  const processOnce = (item: Item, primed: boolean, irrelevant: ItemRecord[]): ItemRecord | Promise<ItemRecord> => {
+  const processOnce = (item: Item, seenAt: Date, primed: boolean, irrelevant: ItemRecord[]): ItemRecord | Promise<ItemRecord> => {
     if (options.analyze) {
       // Nothing is stored in analyze mode, so an irrelevant item (most of them) needs no await at all.
       const verdict = deps.editorial.judge(item);
       if (!verdict.relevant) {
-        const record = deps.editorial.irrelevantRecord(item, now(), verdict);
+        const record = deps.editorial.irrelevantRecord(item, seenAt, verdict);
         processedIds.set(item.id, record);
         return record;
       }
-      return processNew(item, primed, irrelevant, verdict);
+      return processNew(item, seenAt, primed, irrelevant, verdict);
     }
-    return processNew(item, primed, irrelevant);
+    return processNew(item, seenAt, primed, irrelevant);
   };
 
-  const processNew = async (item: Item, primed: boolean, irrelevant: ItemRecord[], verdict?: RelevanceVerdict): Promise<ItemRecord> => {
+  const processNew = async (
+    item: Item,
+    seenAt: Date,
+    primed: boolean,
+    irrelevant: ItemRecord[],
+    verdict?: RelevanceVerdict,
+  ): Promise<ItemRecord> => {
     const before = options.analyze ? undefined : await deps.stores.items.get(item.id);
     if (before) return before;
-    const result = await deps.editorial.process(item, now(), verdict);
+    const result = await deps.editorial.process(item, seenAt, verdict);
     processedIds.set(item.id, result.record);
     if (result.story) {
       const prev = changed.get(result.story.id);

@@ -1,5 +1,5 @@
 // `compound-watch analyze` as a user runs it: the real bin, real feed files, the JSON contract.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -137,6 +137,22 @@ describe('compound-watch analyze', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/keep\s+score/u);
     expect(stdout).toMatch(/1 items, 0 relevant, 0 stories/u);
+  });
+
+  it('ends quietly, with status 0, when the reader of its output goes away (`analyze --json … | head`)', async () => {
+    const files = readdirSync(REAL).filter((f) => f in EXPECTED_ENTRIES).map((f) => path.join(REAL, f));
+    const child = spawn(process.execPath, [BIN, 'analyze', '--json', ...files], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reader leaves before anything is written: every write of the document meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('rejects a bad configuration with one readable line naming every problem', async () => {

@@ -148,6 +148,23 @@ describe('poll cycle', () => {
     expect(MAX_BACKOFF_MS).toBe(24 * 60 * 60 * 1000);
   });
 
+  it('stamps the items of one fetch with one time, taken after the fetch, however long judging them takes', async () => {
+    // A clock that moves a second at every reading: a reading per item would give each item its own stamp.
+    let t = Date.parse('2026-03-16T12:00:00.000Z');
+    const now = () => new Date((t += 1000));
+    const config = loadConfig({ DATA_DIR: path.join(tmp, 'f'), LOG_LEVEL: 'silent', ALLOW_PRIVATE_FEEDS: 'true' });
+    const c = await buildCore(config, silentLogger, { now });
+    const result = await runPollCycle(c.cycleDeps, [server.url('/irrelevant.xml'), server.url('/good.xml')]);
+    expect(result.feeds[0]?.records.length).toBe(IRRELEVANT.length);
+    expect(result.feeds[1]?.records.filter((r) => r.relevance.relevant)).toHaveLength(1);
+    for (const feed of result.feeds) {
+      const stamps = [...new Set(feed.records.map((r) => r.seenAt))];
+      expect(stamps, feed.source).toHaveLength(1);
+      expect(stamps[0]! > result.startedAt && stamps[0]! < result.finishedAt, feed.source).toBe(true);
+    }
+    await c.stores.close();
+  });
+
   it('remembers seen ids across a restart: only new entries are new', async () => {
     const dir = path.join(tmp, 'd');
     relevantBody = rss('Wire', [EVENT_RELEASE_A]);
