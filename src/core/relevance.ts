@@ -101,15 +101,15 @@ const SEPARATORS = /[\p{Zs}\t\u2010-\u2015\u2212-]+/gu;
 // folds like hyphens. Most English news is plain, curly quotes and all; it needs no NFKC.
 const DASHES = '\u2010-\u2015\u2212';
 const NOT_PLAIN = new RegExp(`[^\\u0000-\\u007f\u00a3\u00a9\u00ab\u00ae\u00b0\u00bb\u00d7\u2018\u2019\u201c\u201d\u2022\u20ac${DASHES}]`);
-/** A run of plain-text separators as a regex pattern: what SEPARATORS folds there. */
-const PLAIN_SPACE = `[ \\t${DASHES}-]+`;
-const PLAIN_SEPARATORS = new RegExp(`[ \\t${DASHES}-]{2,}|[\\t${DASHES}-]`, 'g');
-/** A tab, hyphen or dash; with a double space, what folding changes. (One class and an includes are quicker than one alternation.) */
-const PLAIN_SEPARATOR_TEST = new RegExp(`[\\t${DASHES}-]`);
 /** One plain-text separator as a regex pattern: where a text has no run of them, folding maps each to one space. */
 const PLAIN_ONE_SPACE = `[ \\t${DASHES}-]`;
+/** A run of plain-text separators as a regex pattern: what SEPARATORS folds there. */
+const PLAIN_SPACE = `${PLAIN_ONE_SPACE}+`;
+/** A tab, hyphen or dash; with a double space, what folding changes. (One class and an includes are quicker than one alternation.) */
+const PLAIN_SEPARATOR_TEST = new RegExp(`[\\t${DASHES}-]`);
+const PLAIN_SEPARATORS = new RegExp(`${PLAIN_ONE_SPACE}{2,}|${PLAIN_SEPARATOR_TEST.source}`, 'g');
 /** Two separators in a row: folding would shorten the text there, so positions in it would move. */
-const PLAIN_SEPARATOR_RUN = new RegExp(`[ \\t${DASHES}-]{2}`);
+const PLAIN_SEPARATOR_RUN = new RegExp(`${PLAIN_ONE_SPACE}{2}`);
 
 /** Plain text, lower-cased, with separators folded as SEPARATORS would: a copy only when one needs folding. */
 function foldPlainSeparators(lower: string): string {
@@ -400,47 +400,21 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
   const candidateRe = compileRegex(all, 'g');
   // The same word-start shortcut for the candidates of plain text without an underscore.
   const plainWordCandidateRe = startsWithWordCharacters(all) ? new RegExp(`\\b${candidateRe.source}`, 'g') : candidateRe;
-  // Candidates in plain text as written, without separator runs (see findPlainHits), with and without the shortcut.
+  // Candidates in plain text as written, without separator runs (see addHits), with and without the shortcut.
   const asWrittenCandidateRe = compileRegex(all, 'gi', PLAIN_ONE_SPACE);
   const asWrittenWordCandidateRe = startsWithWordCharacters(all) ? new RegExp(`\\b${asWrittenCandidateRe.source}`, 'gi') : asWrittenCandidateRe;
 
-  function findHits(text: string, titleEnd: number, re: RegExp): Hit[] {
-    const hits: Hit[] = [];
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const found = longestAt(all, text, m.index);
-      if (found === undefined) {
-        re.lastIndex = m.index + 1;
-        continue;
-      }
-      const inTitle = m.index < titleEnd;
-      let wordEnd = found.end;
-      if (found.term.prefix) while (wordEnd < text.length && !boundaryAfter(text, wordEnd)) wordEnd++;
-      hits.push({
-        term: found.term,
-        start: m.index,
-        end: found.end,
-        // Filled in by placeInSentences when a pair is scored; most items never need it.
-        sentence: 0,
-        inTitle,
-        bodyOffset: inTitle ? 0 : m.index - titleEnd - 1,
-        shown: found.term.display + text.slice(found.end, wordEnd),
-      });
-      re.lastIndex = found.end;
-    }
-    return hits;
-  }
-
   /**
-   * The hits findHits would find in the normalised `${title}\n${body}`, found in one part of plain text as written
-   * (`offset`: where the part starts in the joined text). Without separator runs, normalising plain text only
+   * Adds the hits of the candidates `re` finds in `text`, which starts at `offset` in the normalised
+   * `${title}\n${body}` (`titleEnd`: where the title ends there). Without `asWritten`, `text` is that normalised
+   * text. With it, `text` is one part of plain text as written, without separator runs: normalising such text only
    * lower-cases it and turns each separator into a space, so every character keeps its index; the regex ignores
    * case and takes any one separator for a space, and longestAt reads each character as normalised.
    */
-  function findPlainHits(hits: Hit[], part: string, offset: number, titleEnd: number, re: RegExp): void {
+  function addHits(hits: Hit[], text: string, offset: number, titleEnd: number, re: RegExp, asWritten: boolean): void {
     re.lastIndex = 0;
-    for (let m = re.exec(part); m !== null; m = re.exec(part)) {
-      const found = longestAt(all, part, m.index, true);
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const found = longestAt(all, text, m.index, asWritten);
       if (found === undefined) {
         re.lastIndex = m.index + 1;
         continue;
@@ -448,15 +422,18 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
       const start = offset + m.index;
       const inTitle = start < titleEnd;
       let wordEnd = found.end;
-      if (found.term.prefix) while (wordEnd < part.length && !boundaryAfter(part, wordEnd)) wordEnd++;
+      if (found.term.prefix) while (wordEnd < text.length && !boundaryAfter(text, wordEnd)) wordEnd++;
+      // The rest of the word a prefix term begins, as normalisation writes it.
+      const rest = wordEnd > found.end ? text.slice(found.end, wordEnd) : '';
       hits.push({
         term: found.term,
         start,
         end: offset + found.end,
+        // Filled in by placeInSentences when a pair is scored; most items never need it.
         sentence: 0,
         inTitle,
         bodyOffset: inTitle ? 0 : start - titleEnd - 1,
-        shown: wordEnd > found.end ? found.term.display + part.slice(found.end, wordEnd).toLowerCase() : found.term.display,
+        shown: found.term.display + (asWritten ? rest.toLowerCase() : rest),
       });
       re.lastIndex = found.end;
     }
@@ -493,18 +470,20 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
         // Most items that pass the gate are still irrelevant; this finds their hits without normalised copies.
         hits = [];
         const candidates = wordStarts ? asWrittenWordCandidateRe : asWrittenCandidateRe;
-        findPlainHits(hits, rawTitle, 0, rawTitle.length, candidates);
-        findPlainHits(hits, rawBody, rawTitle.length + 1, rawTitle.length, candidates);
+        addHits(hits, rawTitle, 0, rawTitle.length, candidates, true);
+        addHits(hits, rawBody, rawTitle.length + 1, rawTitle.length, candidates, true);
       } else {
         const title = normalisePlain(rawTitle);
         text = `${title}\n${normalisePlain(rawBody)}`;
-        hits = findHits(text, title.length, wordStarts ? plainWordCandidateRe : candidateRe);
+        hits = [];
+        addHits(hits, text, 0, title.length, wordStarts ? plainWordCandidateRe : candidateRe, false);
       }
     } else {
       const title = normaliseForMatching(rawTitle);
       text = `${title}\n${normaliseForMatching(rawBody)}`;
       if (!gateRe.test(text)) return nothing();
-      hits = findHits(text, title.length, candidateRe);
+      hits = [];
+      addHits(hits, text, 0, title.length, candidateRe, false);
     }
 
     const byGroup = bucket(hits);
