@@ -85,12 +85,9 @@ export function entryId(raw: RawEntry, source: string, link: string | null): str
   return shortHash(`h:${source}\n${title}\n${date}`);
 }
 
-/**
- * The entry's dates in order of trust. Our own parser's reading first: rss-parser's isoDate comes from
- * `new Date(text)`, which reads zone-less dates as local time.
- */
+/** The entry's dates in order of trust, as the feed wrote them (core/dates reads them). */
 function dateFields(raw: RawEntry): Array<string | undefined> {
-  return [raw.pubDate, raw.dcDate, raw.published, raw.updated, raw.isoDate];
+  return [raw.pubDate, raw.dcDate, raw.published, raw.updated];
 }
 
 function firstDate(raw: RawEntry): string | null {
@@ -116,14 +113,14 @@ function longestBody(raw: RawEntry, tried: readonly string[]): string | undefine
 
 function bodyText(raw: RawEntry): string {
   // Longest markup first, but a body that is all images yields no text, so fall through to the next. Feeds
-  // often repeat one body in two fields (rss-parser gives RSS descriptions as `content` too): tried once.
+  // often repeat one body in two fields: tried once.
   const tried: string[] = [];
   for (let body = longestBody(raw, tried); body !== undefined; body = longestBody(raw, tried)) {
     const text = htmlToText(body);
     if (text) return text;
     tried.push(body);
   }
-  return raw.contentSnippet ? htmlToText(raw.contentSnippet) : '';
+  return '';
 }
 
 const HTTP_SOURCE_RE = /^https?:\/\//i;

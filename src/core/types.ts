@@ -48,7 +48,7 @@ export type OutletKind =
   | 'state_media'
   | 'unknown';
 
-/** One feed entry as rss-parser gives it, reduced to the fields we read. All optional: feeds lie. */
+/** One feed entry as the feed parser gives it: the fields we read, as the feed wrote them. All optional: feeds lie. */
 export interface RawEntry {
   guid?: string | undefined;
   id?: string | undefined;
@@ -56,15 +56,12 @@ export interface RawEntry {
   title?: string | undefined;
   content?: string | undefined;
   contentEncoded?: string | undefined;
-  contentSnippet?: string | undefined;
   summary?: string | undefined;
   description?: string | undefined;
   pubDate?: string | undefined;
-  isoDate?: string | undefined;
   dcDate?: string | undefined;
   published?: string | undefined;
   updated?: string | undefined;
-  creator?: string | undefined;
   language?: string | undefined;
 }
 
