@@ -82,7 +82,7 @@ function attribute(occurrence: unknown, name: string): string | undefined {
 }
 
 /**
- * An Atom entry's link: the first alternate one (rel="alternate", or no rel, which means the same), else the
+ * An Atom feed's or entry's link: the first alternate one (rel="alternate", or no rel, which means the same), else the
  * first link of any kind. A link written as text (<link>https://…</link>, an RSS habit) counts as alternate.
  */
 function atomLink(occurrences: unknown): string | undefined {
@@ -105,11 +105,11 @@ function atomLink(occurrences: unknown): string | undefined {
 const asNode = (value: unknown): XmlNode => (value !== null && typeof value === 'object' ? (value as XmlNode) : {});
 
 /**
- * rss-parser's Parser, with its item mapping replaced by our own: rss-parser reads the XML and tells RSS 2.0,
- * 0.9x, RDF and Atom apart, and each item comes straight out as a RawEntry. Its own mapping did work we threw
- * away: a plain-text snippet of every body (our html module makes the text), an ISO date through
- * `new Date(text)` (we never read dates that way, see core/dates), field copies driven by lists, and then one
- * more copy into a RawEntry. Without it a parse takes about a sixth less time (145 ms against 175 ms for a plain
+ * rss-parser's Parser with its item mapping replaced by our own (docs/decisions/0007): rss-parser reads the XML
+ * and tells RSS 2.0, 0.9x, RDF and Atom apart; each item comes straight out as a RawEntry. Its own mapping did
+ * work we threw away: a plain-text snippet of every body (core/html makes our text), an ISO date through
+ * `new Date(text)` (we never read dates that way, see core/dates), field copies driven by lists, then one more
+ * copy into a RawEntry. Without it a parse takes about a sixth less time (145 ms against 175 ms for a plain
  * rss-parser parse of bench section 1's 10,000-item feed, best of 15). The method names are rss-parser 3.13's
  * (its version is pinned); the loop below the class checks at start-up that they are still there.
  */
@@ -135,7 +135,23 @@ class FeedParser extends Parser<Loose, RawEntry> {
     };
   }
 
-  /** Called by rss-parser for every Atom entry. */
+  /**
+   * Called by rss-parser for an Atom document. Replaced as well because rss-parser takes the feed's first link
+   * whatever its rel (often `self`, the feed's own address) and fails on a link written as text; the language
+   * comes from xml:lang, Atom's own way to give it.
+   */
+  buildAtomFeed(xmlObj: unknown): Loose & { items: RawEntry[] } {
+    const feed = asNode(asNode(xmlObj)['feed']);
+    const entries = feed['entry'];
+    return {
+      title: textOf(feed['title']),
+      link: atomLink(feed['link']),
+      language: textOf(feed['dc:language']) ?? attribute(feed, 'xml:lang'),
+      items: Array.isArray(entries) ? entries.map((entry: unknown) => this.parseItemAtom(entry)) : [],
+    };
+  }
+
+  /** Called for every Atom entry (by buildAtomFeed above, as rss-parser's own does). */
   parseItemAtom(xmlEntry: unknown): RawEntry {
     const entry = asNode(xmlEntry);
     return {
@@ -151,7 +167,7 @@ class FeedParser extends Parser<Loose, RawEntry> {
       dcDate: textOf(entry['dc:date']),
       published: textOf(entry['published']),
       updated: textOf(entry['updated']),
-      language: textOf(entry['dc:language']),
+      language: textOf(entry['dc:language']) ?? attribute(entry, 'xml:lang'),
     };
   }
 
@@ -159,7 +175,7 @@ class FeedParser extends Parser<Loose, RawEntry> {
   decorateItunes(): void {}
 }
 
-for (const method of ['parseItemRss', 'parseItemAtom', 'decorateItunes']) {
+for (const method of ['parseItemRss', 'buildAtomFeed', 'parseItemAtom', 'decorateItunes']) {
   if (typeof (Parser.prototype as unknown as Loose)[method] !== 'function') {
     throw new Error(`rss-parser no longer has Parser.prototype.${method}; src/feeds/parse.ts maps items through it`);
   }

@@ -175,6 +175,17 @@ describe('parseFeedXml reads feeds', () => {
     expect(await linkOf('')).toBeUndefined();
   });
 
+  it("reads an Atom feed's own link, title and language the same way", async () => {
+    const feed = await parseFeedXml(`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="km"><title type="html">News &amp;amp; views</title>
+      <link rel="self" href="https://example.org/feed.atom"/><link href="https://example.org/"/>
+      <entry><id>tag:x,2024:5</id><title>One</title></entry><entry xml:lang="th"><id>tag:x,2024:6</id><title>Two</title></entry></feed>`);
+    expect(feed).toMatchObject({ title: 'News & views', link: 'https://example.org/', language: 'km' });
+    expect(feed.entries.map((e) => e.language)).toEqual([undefined, 'th']);
+    const textLink = await parseFeedXml('<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><link>https://example.org/t</link><entry><id>i</id></entry></feed>');
+    expect(textLink).toMatchObject({ link: 'https://example.org/t', entries: [{ id: 'i' }] });
+    expect(await parseFeedXml('<feed xmlns="http://www.w3.org/2005/Atom"><title>Empty</title></feed>')).toMatchObject({ title: 'Empty', link: null, entries: [] });
+  });
+
   it('reads every item of a 10,000-item feed, in order', async () => {
     const items = Array.from({ length: 10_000 }, (_, i) => `<item><title>Item ${i}</title><link>https://example.org/${i}</link><guid>g${i}</guid><pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate><description><![CDATA[<p>Text ${i}</p>]]></description></item>`);
     const feed = await parseFeedXml(RSS(items.join('')));
