@@ -8,6 +8,7 @@ import { runPollCycle, type CycleResult } from '../pipeline/poll-cycle.js';
 import type { ItemRecord } from '../store/ports.js';
 import { noUsableSource, UsageError } from './errors.js';
 import { ProgressLine, type ProgressOptions, type ProgressStream } from './progress.js';
+import { counted } from './words.js';
 
 export interface AnalyzeOutput {
   feeds: Array<{ source: string; title: string | null; items: number; error: string | null }>;
@@ -81,15 +82,16 @@ export function formatAnalyzeJson(out: AnalyzeOutput, forTerminal = false): stri
   return forTerminal ? JSON.stringify(out, null, 2) : JSON.stringify(out);
 }
 
+/** The last column: cut to `n` characters, not padded (no trailing spaces). */
 function cut(s: string, n: number): string {
   const chars = [...s];
-  return chars.length <= n ? s.padEnd(n) : `${chars.slice(0, n - 1).join('')}…`;
+  return chars.length <= n ? s : `${chars.slice(0, n - 1).join('')}…`;
 }
 
 export function renderTable(out: AnalyzeOutput): string {
   const lines: string[] = [];
   for (const f of out.feeds) {
-    lines.push(f.error ? `✗ ${f.source}: ${f.error}` : `✓ ${f.source} — ${f.title ?? 'untitled'} (${f.items} items)`);
+    lines.push(f.error ? `✗ ${f.source}: ${f.error}` : `✓ ${f.source} — ${f.title ?? 'untitled'} (${counted(f.items, 'item')})`);
   }
   lines.push('');
   lines.push(`${'keep'.padEnd(5)}${'score'.padEnd(7)}${'date'.padEnd(12)}${'lang'.padEnd(6)}${'story'.padEnd(13)}title`);
@@ -104,12 +106,12 @@ export function renderTable(out: AnalyzeOutput): string {
     lines.push('', 'Stories:');
     for (const s of out.stories) {
       lines.push(`  ${s.id}  ${s.title}`);
-      lines.push(`    reported by ${s.outlets.join(', ')} (${s.itemIds.length} reports)`);
+      lines.push(`    reported by ${s.outlets.join(', ')} (${counted(s.itemIds.length, 'report')})`);
       for (const f of s.figures) lines.push(`    ${f.metric}: ${f.qualifier} ${f.value} ${f.unit} — "${f.quote}"`);
     }
   }
   const kept = out.items.filter((i) => i.relevant).length;
-  lines.push('', `${out.items.length} items, ${kept} relevant, ${out.stories.length} stories`);
+  lines.push('', `${counted(out.items.length, 'item')}, ${kept.toLocaleString('en-US')} relevant, ${counted(out.stories.length, 'story', 'stories')}`);
   return lines.join('\n');
 }
 

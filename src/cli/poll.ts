@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { runPollCycle, type CycleResult } from '../pipeline/poll-cycle.js';
 import { noUsableSource } from './errors.js';
 import { ProgressLine, type ProgressOptions, type ProgressStream } from './progress.js';
+import { counted } from './words.js';
 
 export function renderCycle(result: CycleResult): string {
   const lines: string[] = [];
@@ -16,7 +17,7 @@ export function renderCycle(result: CycleResult): string {
           ? `= ${f.source}: not modified`
           : f.status === 'not_due'
             ? `… ${f.source}: not due yet`
-            : `✓ ${f.source}: ${f.entries} entries, ${f.newItems} new${f.firstPoll ? ' (first poll: recorded, nothing posted)' : ''}`;
+            : `✓ ${f.source}: ${counted(f.entries, 'entry', 'entries')}, ${f.newItems.toLocaleString('en-US')} new${f.firstPoll ? ' (first poll: recorded, nothing posted)' : ''}`;
     lines.push(head);
     for (const r of f.records.filter((x) => x.relevance.relevant)) {
       lines.push(`    kept  ${r.item.title}  [story ${r.storyId}]`);
@@ -24,7 +25,7 @@ export function renderCycle(result: CycleResult): string {
     }
   }
   const kept = result.feeds.reduce((n, f) => n + f.records.filter((r) => r.relevance.relevant).length, 0);
-  lines.push(`${kept} new relevant items, ${result.changed.size} stories created or updated`);
+  lines.push(`${counted(kept, 'new relevant item')}, ${counted(result.changed.size, 'story', 'stories')} created or updated`);
   return lines.join('\n');
 }
 

@@ -1,6 +1,7 @@
 // The progress line of a long CLI run: one line on stderr, rewritten in place, shown only to a person at a
 // terminal (never in a pipe or a log file) and only once the run has taken long enough to need it.
 import type { CycleProgress } from '../pipeline/poll-cycle.js';
+import { counted } from './words.js';
 
 /** What the progress line writes to: process.stderr, or a stand-in in tests. */
 export interface ProgressStream {
@@ -19,8 +20,7 @@ export interface ProgressOptions {
 const ERASE_LINE = '\r\u001b[K';
 
 function describe(p: CycleProgress, verb: string): string {
-  const feeds = `${p.feedsDone}/${p.feedsTotal} feed${p.feedsTotal === 1 ? '' : 's'}`;
-  return `${verb}: ${feeds}, ${p.items.toLocaleString('en-US')} item${p.items === 1 ? '' : 's'} read`;
+  return `${verb}: ${p.feedsDone}/${counted(p.feedsTotal, 'feed')}, ${counted(p.items, 'item')} read`;
 }
 
 export class ProgressLine {

@@ -136,7 +136,9 @@ describe('compound-watch analyze', () => {
     const { code, stdout } = await cli(['analyze', path.join(REAL, 'feed-rs__rss_2.0_nbcny.xml')]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/keep\s+score/u);
-    expect(stdout).toMatch(/1 items, 0 relevant, 0 stories/u);
+    expect(stdout).toMatch(/^1 item, 0 relevant, 0 stories$/mu);
+    expect(stdout).toMatch(/ \(1 item\)$/mu);
+    expect(stdout.split('\n').filter((line) => / $/u.test(line))).toEqual([]);
   });
 
   it('ends quietly, with status 0, when the reader of its output goes away (`analyze --json … | head`)', async () => {
@@ -177,7 +179,7 @@ describe('compound-watch poll --once', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(EVENT_RELEASE_A.title);
     expect(first.stdout).toMatch(/first poll: recorded, nothing posted/u);
-    expect(first.stdout).toMatch(/1 new relevant items/u);
+    expect(first.stdout).toMatch(/^1 new relevant item, 1 story created or updated$/mu);
     const second = await cli(['poll', '--once', '--json'], env);
     expect(second.code).toBe(0);
     const out = JSON.parse(second.stdout) as Array<{ newItems: number; kept: unknown[] }>;
@@ -203,7 +205,7 @@ describe('compound-watch poll --once', () => {
     const r = await cli(['poll', '--once'], { FEEDS: `/nonexistent/feed.xml,${good}`, DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: '' });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✗ \/nonexistent\/feed\.xml: cannot read feed file/u);
-    expect(r.stdout).toContain(`✓ ${good}: 1 entries, 1 new`);
+    expect(r.stdout).toContain(`✓ ${good}: 1 entry, 1 new`);
     expect(r.stderr).toBe('');
   });
 });

@@ -150,6 +150,6 @@ describe('progress of the CLI commands', () => {
     expect(during.length).toBeGreaterThanOrEqual(4);
     expect(stderr.lines.at(-1)).toBe('polling: 2/2 feeds, 1,003 items read');
     expect(stderr.writes.at(-1)).toBe(ERASE);
-    expect(printed.join('\n')).toContain('1000 entries, 1000 new');
+    expect(printed.join('\n')).toContain('1,000 entries, 1,000 new');
   });
 });

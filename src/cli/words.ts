@@ -1,0 +1,6 @@
+// Counts in the CLI's human-readable output: "1 item", "2 items", "1,003 stories".
+
+/** `n` and the noun in the number that `n` takes; `plural` for nouns that do not just add an s. */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+}
