@@ -5,6 +5,7 @@
 import { SlashCommandBuilder, type APIEmbedField } from 'discord.js';
 import { isMetric, METRIC_LABELS, metricView, type MetricView } from '../src/core/registry.js';
 import type { Metric } from '../src/core/types.js';
+import { counted } from '../src/core/words.js';
 import { renderHistoryChart } from '../src/discord/chart.js';
 import { UserError, type Command } from '../src/discord/command.js';
 import { figureLine, infoEmbed, joinLines, LIMITS, outletCredit } from '../src/discord/render.js';
@@ -68,7 +69,7 @@ export default {
     const fields: APIEmbedField[] = [];
     if (history) {
       const recent = view.history.slice(-HISTORY_LINES).reverse();
-      fields.push({ name: `History (${view.history.length} values, newest first)`, value: joinLines(recent.map((f) => `• ${figureLine(f, { withDate: true })}`), LIMITS.fieldValue) });
+      fields.push({ name: `History (${counted(view.history.length, 'value')}, newest first)`, value: joinLines(recent.map((f) => `• ${figureLine(f, { withDate: true })}`), LIMITS.fieldValue) });
     }
     const embed = infoEmbed(METRIC_LABELS[metric], viewText(view, LIMITS.description), fields);
     if (!history) {

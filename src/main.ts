@@ -14,6 +14,7 @@ import { UserError, type CommandContext } from './discord/command.js';
 import { Publisher } from './discord/publisher.js';
 import { fetchSource } from './feeds/fetch.js';
 import { shortHash } from './core/hash.js';
+import { counted } from './core/words.js';
 import { queueDueDigests } from './discord/digest.js';
 import { adminTargets, queueFeedNotices } from './pipeline/notices.js';
 import { pruneOld } from './pipeline/retention.js';
@@ -149,7 +150,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     if (preview) {
       if (errors.length > 0 && errors.length === result.feeds.length) {
         stdout(
-          `none of the ${errors.length} feeds could be fetched (first error: ${errors[0]?.error ?? 'unknown'}); ` +
+          `${errors.length === 1 ? 'the feed' : `none of the ${errors.length} feeds`} could be fetched (first error: ${errors[0]?.error ?? 'unknown'}); ` +
             'set FEEDS to reachable URLs or local files (see .env.example). Retrying on schedule.',
         );
       }
@@ -157,7 +158,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
       const quiet = [...result.changed.values()].filter((c) => !c.postable);
       if (first.length > 0) {
         stdout(
-          `first poll of ${first.length} feed(s): ${quiet.length} relevant stories recorded, not posted (no flood on a first poll); new ones will be printed as they arrive.`,
+          `first poll of ${counted(first.length, 'feed')}: ${counted(quiet.length, 'relevant story', 'relevant stories')} recorded, not posted (no flood on a first poll); new ones will be printed as they arrive.`,
         );
         for (const c of quiet.slice(0, 10)) stdout(`  · ${c.story.title} — ${c.story.outlets.join(', ')}`);
       }

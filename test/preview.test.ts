@@ -10,7 +10,7 @@ import { rssRoute, startFeedServer, type FeedServer } from './support/feed-serve
 import { killAll, spawnBot, until, type BotProcess } from './support/processes.js';
 
 const POST_MARK = '── would post (preview) ──';
-const FIRST_POLL = /first poll of 1 feed\(s\): 2 relevant stories recorded, not posted/u;
+const FIRST_POLL = /first poll of 1 feed: 2 relevant stories recorded, not posted/u;
 const FEED_TITLE = 'Preview Wire';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'cw-preview-'));

@@ -8,7 +8,7 @@ import { runPollCycle, type CycleResult } from '../pipeline/poll-cycle.js';
 import type { ItemRecord } from '../store/ports.js';
 import { noUsableSource, UsageError } from './errors.js';
 import { ProgressLine, type ProgressOptions, type ProgressStream } from './progress.js';
-import { counted } from './words.js';
+import { counted } from '../core/words.js';
 
 export interface AnalyzeOutput {
   feeds: Array<{ source: string; title: string | null; items: number; error: string | null }>;

@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import { runPollCycle, type CycleResult } from '../pipeline/poll-cycle.js';
 import { noUsableSource } from './errors.js';
 import { ProgressLine, type ProgressOptions, type ProgressStream } from './progress.js';
-import { counted } from './words.js';
+import { counted } from '../core/words.js';
 
 export function renderCycle(result: CycleResult): string {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 // The progress line of a long CLI run: one line on stderr, rewritten in place, shown only to a person at a
 // terminal (never in a pipe or a log file) and only once the run has taken long enough to need it.
 import type { CycleProgress } from '../pipeline/poll-cycle.js';
-import { counted } from './words.js';
+import { counted } from '../core/words.js';
 
 /** What the progress line writes to: process.stderr, or a stand-in in tests. */
 export interface ProgressStream {

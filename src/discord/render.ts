@@ -4,6 +4,7 @@
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import { formatFigureValue } from '../core/registry.js';
 import type { OutletKind, Report, SourcedFigure, Story } from '../core/types.js';
+import { counted } from '../core/words.js';
 import type { FeedState } from '../store/ports.js';
 
 /** Discord's documented limits (characters). JS string length counts UTF-16 units, never fewer than Discord counts. */
@@ -224,7 +225,7 @@ export function feedHealthText(state: FeedState | undefined, now: Date): string 
   const success = state.lastSuccess ? `last success ${relativeAge(state.lastSuccess, now)}` : 'never succeeded';
   if (health === 'ok') return `ok, ${success}`;
   const error = state.lastError ? `, last error: ${escapeText(truncate(state.lastError, 160))}` : '';
-  return `failing: ${state.consecutiveFailures} failure(s) in a row${error}; ${success}`;
+  return `failing: ${counted(state.consecutiveFailures, 'failure')} in a row${error}; ${success}`;
 }
 
 /** A feed as "**Outlet** — health" with its URL in code style underneath (a URL is not feed text we link blindly). */
@@ -261,7 +262,7 @@ export function storyEmbed(story: Story, opts: { now?: Date } = {}): APIEmbed {
     color: EMBED_COLOR,
     fields,
     footer: {
-      text: `Story ${story.id} · ${story.reports.length} report(s) from ${story.outlets.length} outlet(s) · first seen ${relativeAge(story.firstSeen, now)}`,
+      text: `Story ${story.id} · ${counted(story.reports.length, 'report')} from ${counted(story.outlets.length, 'outlet')} · first seen ${relativeAge(story.firstSeen, now)}`,
     },
   };
   const url = safeUrl(lead?.link);

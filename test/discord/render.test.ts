@@ -132,7 +132,9 @@ describe('storyEmbed', () => {
     const reported = embed.fields?.find((f) => f.name === 'Reported by')?.value ?? '';
     expect(reported).toContain('**Khmer Times** (local media): [Exodus from compounds](https://www.khmertimeskh.com/a1)');
     expect(reported).toContain('**The Guardian** (international media): [Workers flee](https://www.theguardian.com/b2) · 14 Jan 2026');
-    expect(embed.footer?.text).toContain('Story st1');
+    expect(embed.footer?.text).toMatch(/^Story st1 · 2 reports from 2 outlets · first seen /u);
+    const single = story({ itemIds: ['i1'], outlets: ['Khmer Times'], reports: story().reports.slice(0, 1) });
+    expect(storyEmbed(single, { now: NOW }).footer?.text).toMatch(/^Story st1 · 1 report from 1 outlet · /u);
   });
 
   it('escapes hostile feed text in title, summary, figures and outlets', () => {
@@ -222,7 +224,7 @@ describe('feedLine', () => {
     };
     const line = feedLine('https://news.google.com/rss/search?q=%E0%B8%81%E0%B8%B1%E0%B8%A1&x=%60%0A', 'Google News', state, NOW);
     expect(line).toContain('https://news.google.com/rss/search?q=กัม&x=');
-    expect(line).toContain('failing: 2 failure(s) in a row, last error: HTTP 500 @\u200beveryone; never succeeded');
+    expect(line).toContain('failing: 2 failures in a row, last error: HTTP 500 @\u200beveryone; never succeeded');
     expect(line.split('\n')).toHaveLength(2);
     expect(feedLine('https://a.example/feed', 'A', undefined, NOW)).toContain('not polled yet');
   });

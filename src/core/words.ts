@@ -1,4 +1,4 @@
-// Counts in the CLI's human-readable output: "1 item", "2 items", "1,003 stories".
+// Counts in text for people (CLI output, Discord messages): "1 item", "2 items", "1,003 stories". Pure.
 
 /** `n` and the noun in the number that `n` takes; `plural` for nouns that do not just add an s. */
 export function counted(n: number, noun: string, plural = `${noun}s`): string {
