@@ -5,6 +5,7 @@ import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInter
 import { UserError, type Command, type CommandContext } from '../src/discord/command.js';
 import { infoEmbed, joinLines, LIMITS, neutraliseMentions, truncate } from '../src/discord/render.js';
 import { guildFeeds, requireGuildId, respond } from '../src/discord/respond.js';
+import { counted } from '../src/core/words.js';
 
 /** The URL as the URL parser writes it, so "HTTPS://Example.com/feed" and "https://example.com/feed" are one feed. */
 function normalise(url: string): string {
@@ -56,7 +57,7 @@ async function list(ctx: CommandContext, guildId: string): Promise<{ title: stri
   const { settings, feeds, lines: feedLines, failing } = await guildFeeds(ctx, guildId);
   const added = new Set(settings.addedFeeds);
   const lines = feeds.map((f, i) => `${added.has(f) ? '➕ ' : ''}${feedLines[i]}`);
-  const head = `${feeds.length} feed(s) (➕ added by this server), ${failing} failing; ${settings.removedFeeds.length} default feed(s) removed.`;
+  const head = `${counted(feeds.length, 'feed')} (➕ added by this server), ${failing} failing; ${counted(settings.removedFeeds.length, 'default feed')} removed.`;
   return { title: 'Feeds of this server', text: `${head}\n\n${joinLines(lines, LIMITS.description - head.length - 2, 'more feeds')}` };
 }
 

@@ -15,6 +15,7 @@ import {
   truncate,
 } from '../src/discord/render.js';
 import { findStory, guildFeeds, requireGuildId, respond } from '../src/discord/respond.js';
+import { counted } from '../src/core/words.js';
 
 async function storySources(interaction: ChatInputCommandInteraction, story: Story): Promise<void> {
   const reports = story.reports.map((r) => `• ${reportLine(r, ' — ')}`);
@@ -31,7 +32,7 @@ async function storySources(interaction: ChatInputCommandInteraction, story: Sto
 
 async function serverFeeds(interaction: ChatInputCommandInteraction, ctx: CommandContext, guildId: string): Promise<void> {
   const { feeds, lines, failing, notPolled: pending } = await guildFeeds(ctx, guildId);
-  const summary = `This server monitors ${feeds.length} feed(s): ${failing} failing, ${pending} not polled yet. Admins change the list with \`/feeds\`.`;
+  const summary = `This server monitors ${counted(feeds.length, 'feed')}: ${failing} failing, ${pending} not polled yet. Admins change the list with \`/feeds\`.`;
   await respond(interaction, { embeds: [infoEmbed('Monitored feeds', `${summary}\n\n${joinLines(lines, LIMITS.description - summary.length - 2, 'more feeds')}`)] });
 }
 

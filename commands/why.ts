@@ -77,7 +77,7 @@ export default {
     if (troubled.length > 0) {
       fields.push({ name: `Feeds failing or not polled yet (${troubled.length} of ${feeds.length})`, value: joinLines(troubled, LIMITS.fieldValue, 'more feeds') });
     } else {
-      fields.push({ name: 'Feed health', value: `All ${feeds.length} feed(s) of this server were polled successfully.` });
+      fields.push({ name: 'Feed health', value: feeds.length === 1 ? 'The one feed of this server was polled successfully.' : `All ${feeds.length} feeds of this server were polled successfully.` });
     }
     await respond(interaction, { embeds: [infoEmbed('Not seen yet', `The bot has not seen this article in any feed.`, fields)] });
   },

@@ -282,9 +282,10 @@ describe('reading commands', () => {
 
   it('/sources alone lists this server’s feeds with their health', async () => {
     const text = seen(await run('sources'));
-    expect(text).toMatch(/\*\*Khmer Times\*\* — failing: 3 failure\(s\) in a row, last error: HTTP 503 from server/u);
+    expect(text).toMatch(/\*\*Khmer Times\*\* — failing: 3 failures in a row, last error: HTTP 503 from server/u);
     expect(text).toMatch(/\*\*The Guardian\*\* — ok/u);
     expect(text).toContain('not polled yet');
+    expect(text).toMatch(/This server monitors 11 feeds: 1 failing, 9 not polled yet\./u);
   });
 
   it('/search matches every word, case-insensitively and in any script', async () => {
