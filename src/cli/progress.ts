@@ -20,7 +20,7 @@ export interface ProgressOptions {
 const ERASE_LINE = '\r\u001b[K';
 
 function describe(p: CycleProgress, verb: string): string {
-  return `${verb}: ${p.feedsDone}/${counted(p.feedsTotal, 'feed')}, ${counted(p.items, 'item')} read`;
+  return `${verb}: ${p.feedsDone.toLocaleString('en-US')}/${counted(p.feedsTotal, 'feed')}, ${counted(p.items, 'item')} read`;
 }
 
 export class ProgressLine {

@@ -41,10 +41,16 @@ const MAX_MARKUP_DEPTH = 64;
 
 const escapeText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** Does this element occurrence hold child elements, i.e. markup written as XML rather than as escaped text? */
+function hasElements(node: XmlNode): boolean {
+  for (const key in node) if (key !== '_' && key !== '$') return true;
+  return false;
+}
+
 /**
- * Markup again for a body written as XML elements rather than escaped text (Atom's type="xhtml", or HTML put
- * straight into an RSS description). xml2js keeps children grouped by name, so text between elements may come
- * out of order; only the words are read from it, never layout. Attributes are left out.
+ * Markup again from child elements, for when the document cannot be read a second time with them kept as text
+ * (see keepMarkupAsText): xml2js groups children by name and keeps the text apart, so words may come out of
+ * order. Attributes are left out.
  */
 function markupOf(node: XmlNode, depth = 0): string {
   let out = '';
@@ -58,18 +64,26 @@ function markupOf(node: XmlNode, depth = 0): string {
     if (!Array.isArray(value)) continue;
     for (const child of value as XmlValue[]) {
       const inner = typeof child === 'string' ? escapeText(child) : depth < MAX_MARKUP_DEPTH ? markupOf(child, depth + 1) : '';
-      out += `<${name}>${inner}</${name}>`;
+      out += ` <${name}>${inner}</${name}> `;
     }
   }
   return out;
 }
 
-/** A body element's first occurrence as markup: its text (HTML, escaped or in CDATA), or its child elements. */
-function bodyOf(occurrences: unknown): string | undefined {
-  const text = textOf(occurrences);
-  if (text !== undefined || !Array.isArray(occurrences)) return text;
-  const first: unknown = occurrences[0];
-  return first !== null && typeof first === 'object' ? markupOf(first as XmlNode) : undefined;
+/** Elements whose content is markup for core/html to read: titles and bodies, in every dialect we read. */
+const MARKUP_ELEMENT_RE =
+  /<(title|description|summary|content|content:encoded|media:description|media:title)(\s[^>]*)?(?<!\/)>([\s\S]*?)<\/\1\s*>/g;
+
+/**
+ * The document with the markup written as XML elements inside titles and bodies (HTML put straight into an RSS
+ * description, Atom's type="xhtml") turned into character data, so that the parser hands it over as text, in
+ * order, as it would an escaped body. Content that holds a CDATA section already is left as it is.
+ */
+function keepMarkupAsText(doc: string): string {
+  return doc.replace(MARKUP_ELEMENT_RE, (whole, name: string, attrs: string | undefined, inner: string) => {
+    if (!inner.includes('<') || inner.includes('<![CDATA[')) return whole;
+    return `<${name}${attrs ?? ''}><![CDATA[${inner}]]></${name}>`;
+  });
 }
 
 /** An attribute of an element occurrence, if it has attributes. */
@@ -82,8 +96,15 @@ function attribute(occurrence: unknown, name: string): string | undefined {
 }
 
 /**
- * An Atom feed's or entry's link: the first alternate one (rel="alternate", or no rel, which means the same), else the
- * first link of any kind. A link written as text (<link>https://…</link>, an RSS habit) counts as alternate.
+ * Links that stand for the page when there is no alternate one. Not self or edit (the feed's or an API's own
+ * address), not enclosures, replies or licences.
+ */
+const FALLBACK_RELS: ReadonlySet<string> = new Set(['related', 'via']);
+
+/**
+ * An Atom feed's or entry's link: the first alternate one with an address (rel="alternate", or no rel, which
+ * means the same), else a related one. A link written as text (<link>https://…</link>, an RSS habit) counts as
+ * alternate.
  */
 function atomLink(occurrences: unknown): string | undefined {
   if (!Array.isArray(occurrences)) return undefined;
@@ -94,15 +115,18 @@ function atomLink(occurrences: unknown): string | undefined {
       continue;
     }
     const href = attribute(link, 'href') ?? textOf([link]);
-    if (href === undefined) continue;
+    if (href === undefined || !href.trim()) continue;
     const rel = attribute(link, 'rel');
     if (rel === undefined || rel === 'alternate') return href;
-    fallback ??= href;
+    if (FALLBACK_RELS.has(rel)) fallback ??= href;
   }
   return fallback;
 }
 
 const asNode = (value: unknown): XmlNode => (value !== null && typeof value === 'object' ? (value as XmlNode) : {});
+
+/** The first occurrence of an element that holds others (media:group), or an empty node. */
+const firstNode = (occurrences: unknown): XmlNode => asNode(Array.isArray(occurrences) ? (occurrences as unknown[])[0] : undefined);
 
 /**
  * rss-parser's Parser with its item mapping replaced by our own (docs/decisions/0007): rss-parser reads the XML
@@ -114,6 +138,28 @@ const asNode = (value: unknown): XmlNode => (value !== null && typeof value === 
  * (its version is pinned); the loop below the class checks at start-up that they are still there.
  */
 class FeedParser extends Parser<Loose, RawEntry> {
+  /** Whether a title or body held child elements; parseFeedXml then reads the document again (keepMarkupAsText). */
+  sawElements = false;
+
+  /**
+   * A title or body as markup for core/html: escaped or CDATA text as written; child elements put back into
+   * markup (and noted, see sawElements); an Atom type="text" element escaped, since its text is not HTML.
+   */
+  private markup(occurrences: unknown, atom = false): string | undefined {
+    if (!Array.isArray(occurrences)) return undefined;
+    const first: unknown = occurrences[0];
+    if (typeof first === 'string') return first;
+    if (first === null || typeof first !== 'object') return undefined;
+    const node = first as XmlNode;
+    if (hasElements(node)) {
+      this.sawElements = true;
+      return markupOf(node);
+    }
+    const text = node['_'];
+    if (typeof text !== 'string') return undefined;
+    return atom && node['$'] !== undefined && attribute(node, 'type') === 'text' ? escapeText(text) : text;
+  }
+
   /** Called by rss-parser for every RSS 2.0, 0.9x and RDF item. */
   parseItemRss(xmlItem: unknown): RawEntry {
     const item = asNode(xmlItem);
@@ -121,11 +167,12 @@ class FeedParser extends Parser<Loose, RawEntry> {
       guid: textOf(item['guid']),
       id: textOf(item['id']),
       link: textOf(item['link']),
-      title: textOf(item['title']) || textOf(item['dc:title']),
-      content: bodyOf(item['description']),
-      contentEncoded: bodyOf(item['content:encoded']),
-      summary: bodyOf(item['summary']),
-      description: undefined,
+      title: this.markup(item['title']) || this.markup(item['dc:title']) || this.markup(item['media:title']),
+      content: this.markup(item['description']),
+      contentEncoded: this.markup(item['content:encoded']),
+      summary: this.markup(item['summary']),
+      // Media RSS: the body of items that have no other (video and photo feeds).
+      description: this.markup(item['media:description']) ?? this.markup(firstNode(item['media:group'])['media:description']),
       pubDate: textOf(item['pubDate']),
       dcDate: textOf(item['dc:date']),
       // Atom elements that some RSS items carry as well.
@@ -144,7 +191,7 @@ class FeedParser extends Parser<Loose, RawEntry> {
     const feed = asNode(asNode(xmlObj)['feed']);
     const entries = feed['entry'];
     return {
-      title: textOf(feed['title']),
+      title: this.markup(feed['title'], true),
       link: atomLink(feed['link']),
       language: textOf(feed['dc:language']) ?? attribute(feed, 'xml:lang'),
       items: Array.isArray(entries) ? entries.map((entry: unknown) => this.parseItemAtom(entry)) : [],
@@ -158,11 +205,11 @@ class FeedParser extends Parser<Loose, RawEntry> {
       guid: undefined,
       id: textOf(entry['id']),
       link: atomLink(entry['link']),
-      title: textOf(entry['title']) || textOf(entry['dc:title']),
-      content: bodyOf(entry['content']),
-      contentEncoded: bodyOf(entry['content:encoded']),
-      summary: bodyOf(entry['summary']),
-      description: bodyOf(entry['description']),
+      title: this.markup(entry['title'], true) || this.markup(entry['dc:title']) || this.markup(entry['media:title']),
+      content: this.markup(entry['content'], true),
+      contentEncoded: this.markup(entry['content:encoded']),
+      summary: this.markup(entry['summary'], true),
+      description: this.markup(entry['description']) ?? this.markup(entry['media:description']) ?? this.markup(firstNode(entry['media:group'])['media:description']),
       pubDate: undefined,
       dcDate: textOf(entry['dc:date']),
       published: textOf(entry['published']),
@@ -292,8 +339,13 @@ function oneLine(err: unknown): string {
   return `${(first ?? 'parse error').trim()}${where}`;
 }
 
-async function runParser(doc: string): Promise<Loose & { items: RawEntry[] }> {
-  return (await makeParser().parseString(doc)) as Loose & { items: RawEntry[] };
+type ParserOutput = Loose & { items: RawEntry[] };
+
+/** One reading of the document; `sawElements`: a title or body held child elements (see FeedParser.markup). */
+async function runParser(doc: string): Promise<{ feed: ParserOutput; sawElements: boolean }> {
+  const parser = makeParser();
+  const feed = (await parser.parseString(doc)) as ParserOutput;
+  return { feed, sawElements: parser.sawElements };
 }
 
 /** Parses RSS 2.0/0.9x, RSS 1.0 (RDF) and Atom; throws FeedError with a one-line message otherwise. */
@@ -313,16 +365,28 @@ export async function parseFeedXml(xml: string): Promise<ParsedFeed> {
   // with nothing but an XML declaration is parsed whole: the parser reads a cut-out string about 7% slower
   // than a whole one, character by character.
   const doc = start === 0 && XML_DECLARATION_ONLY_RE.test(text.slice(0, root)) ? text : text.slice(root);
-  let feed: Loose & { items: RawEntry[] };
+  let read: { feed: ParserOutput; sawElements: boolean };
+  let readDoc = doc;
   try {
-    feed = await runParser(doc);
+    read = await runParser(doc);
   } catch (first) {
     const msg = first instanceof Error ? first.message : String(first);
     try {
       if (!/Invalid character entity|Invalid character in entity name/i.test(msg)) throw first;
-      feed = await runParser(repairEntities(doc));
+      readDoc = repairEntities(doc);
+      read = await runParser(readDoc);
     } catch (err) {
       throw toFeedError(err, rootName);
+    }
+  }
+  let feed = read.feed;
+  if (read.sawElements) {
+    // Markup written as XML in a title or body: a second reading gets it whole and in order. Only feeds with
+    // such markup pay for it; should that reading fail, the first one stands.
+    try {
+      feed = (await runParser(keepMarkupAsText(readDoc))).feed;
+    } catch {
+      // keep the first reading
     }
   }
   return {

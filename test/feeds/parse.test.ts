@@ -145,24 +145,50 @@ describe('parseFeedXml reads feeds', () => {
     expect(item.published).toBeNull();
   });
 
-  it('reads bodies written as XML elements (Atom xhtml content, HTML straight in an RSS description)', async () => {
-    const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><entry><id>tag:x,2024:3</id><title>T</title>
-      <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Police raided <b>two</b> compounds &amp; freed workers.</p><p>More &lt;soon&gt;.</p></div></content></entry></feed>`;
-    const rss = RSS('<item><title>R</title><guid>g1</guid><description><p>Released workers</p><p>waited at the border</p></description></item>');
+  it('reads titles and bodies written as XML elements whole and in order (Atom xhtml, HTML straight in RSS)', async () => {
     const meta = { source: 'test', outlet: 'T', outletKind: 'unknown' as const };
-    const [fromAtom] = (await parseFeedXml(atom)).entries;
-    const [fromRss] = (await parseFeedXml(rss)).entries;
-    const atomText = normaliseEntry(fromAtom ?? {}, meta).text;
-    // xml2js keeps child elements apart from the text around them, so only the words are sure to be there.
-    for (const words of ['Police raided', 'two', 'compounds & freed workers.', 'More <soon>.']) expect(atomText).toContain(words);
-    expect(normaliseEntry(fromRss ?? {}, meta).text).toMatch(/^Released workers\s+waited at the border$/);
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Mekong <b>Desk</b></div></title>
+      <entry><id>tag:x,2024:3</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Raid on a <em>scam compound</em> in Cambodia</div></title>
+      <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Police <b>rescued</b> 200 people &amp; arrested 12.</p><p>More &lt;soon&gt;.</p></div></content></entry></feed>`;
+    const fromAtom = await parseFeedXml(atom);
+    expect(fromAtom.title).toBe('Mekong Desk');
+    const atomItem = normaliseEntry(fromAtom.entries[0] ?? {}, meta);
+    expect(atomItem.title).toBe('Raid on a scam compound in Cambodia');
+    expect(atomItem.text).toMatch(/^Police rescued 200 people & arrested 12\.\s+More <soon>\.$/u);
+
+    const rss = RSS(`<item><title>Police raid <em>scam compound</em> in Cambodia</title><guid>g1</guid>
+      <description><p>Police rescued 200 people in Sihanoukville.</p> Officials <i>said</i> so.</description></item>
+      <item><title>Plain</title><guid>g2</guid><description>&lt;p&gt;Escaped &amp;amp; fine&lt;/p&gt;</description></item>`);
+    const [mixed, plain] = (await parseFeedXml(rss)).entries.map((e) => normaliseEntry(e, meta));
+    expect(mixed?.title).toBe('Police raid scam compound in Cambodia');
+    expect(mixed?.text).toMatch(/^Police rescued 200 people in Sihanoukville\.\s+Officials said so\.$/u);
+    expect(plain).toMatchObject({ title: 'Plain', text: 'Escaped & fine' });
+  });
+
+  it('reads Atom type="text" as text, not HTML', async () => {
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><id>tag:x,2024:7</id>
+      <title type="text">Why &lt;script&gt; tags matter</title><summary type="text">Sites abuse the &lt;iframe&gt; tag; 200 people were rescued.</summary></entry></feed>`;
+    const item = normaliseEntry((await parseFeedXml(atom)).entries[0] ?? {}, { source: 'test', outlet: 'T', outletKind: 'unknown' });
+    expect(item.title).toBe('Why <script> tags matter');
+    expect(item.text).toBe('Sites abuse the <iframe> tag; 200 people were rescued.');
+  });
+
+  it('reads Media RSS descriptions and titles when an item has nothing else', async () => {
+    const feed = await parseFeedXml(`<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>M</title>
+      <item><guid>m1</guid><media:title>Video report</media:title><media:description>Police rescued 300 people.</media:description></item>
+      <item><guid>m2</guid><title>Grouped</title><media:group><media:description>Inside a media group.</media:description></media:group></item></channel></rss>`);
+    const meta = { source: 'test', outlet: 'M', outletKind: 'unknown' as const };
+    expect(feed.entries.map((e) => normaliseEntry(e, meta)).map((i) => [i.title, i.text])).toEqual([
+      ['Video report', 'Police rescued 300 people.'],
+      ['Grouped', 'Inside a media group.'],
+    ]);
   });
 
   it('survives a body nested thousands of elements deep', async () => {
     const deep = `${'<div>'.repeat(5_000)}deep text${'</div>'.repeat(5_000)}`;
     const feed = await parseFeedXml(RSS(`<item><title>Deep</title><guid>g1</guid><description>${deep}</description></item><item><title>Next</title><guid>g2</guid></item>`));
     expect(feed.entries.map((e) => e.title)).toEqual(['Deep', 'Next']);
-    expect(feed.entries[0]?.content?.length).toBeLessThan(2_000);
+    expect(normaliseEntry(feed.entries[0] ?? {}, { source: 'test', outlet: 'T', outletKind: 'unknown' }).text).toBe('deep text');
   });
 
   it("takes an Atom entry's alternate link, not its self link, and accepts a link written as text", async () => {
@@ -170,7 +196,10 @@ describe('parseFeedXml reads feeds', () => {
     const linkOf = async (links: string): Promise<string | undefined> => (await parseFeedXml(atom(links))).entries[0]?.link;
     expect(await linkOf('<link rel="self" href="https://example.org/feed/4"/><link href="https://example.org/4"/>')).toBe('https://example.org/4');
     expect(await linkOf('<link rel="edit" href="https://example.org/e/4"/><link rel="alternate" href="https://example.org/a/4"/>')).toBe('https://example.org/a/4');
-    expect(await linkOf('<link rel="enclosure" href="https://example.org/4.mp3"/>')).toBe('https://example.org/4.mp3');
+    expect(await linkOf('<link href=""/><link rel="alternate" href="https://example.org/b/4"/>')).toBe('https://example.org/b/4');
+    expect(await linkOf('<link rel="self" href="https://example.org/api/4.json"/><link rel="related" href="https://example.org/r/4"/>')).toBe('https://example.org/r/4');
+    // No page to link to: an API address, an enclosure or the feed itself is not one.
+    expect(await linkOf('<link rel="self" href="https://example.org/api/4.json"/><link rel="enclosure" href="https://example.org/4.mp3"/>')).toBeUndefined();
     expect(await linkOf('<link>https://example.org/text/4</link>')).toBe('https://example.org/text/4');
     expect(await linkOf('')).toBeUndefined();
   });
