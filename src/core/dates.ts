@@ -26,8 +26,9 @@ const MONTHS: ReadonlyMap<string, number> = (() => {
 // Zone abbreviations that appear in feeds; ambiguous ones (IST, BST, CST in Asia) take their most common feed use.
 const ZONES: ReadonlyMap<string, number> = new Map<string, number>([
   ['z', 0], ['ut', 0], ['utc', 0], ['gmt', 0], ['wet', 0], ['bst', 60], ['cet', 60], ['met', 60], ['cest', 120],
-  ['mez', 60], ['mesz', 120], ['eet', 120], ['eest', 180], ['msk', 180], ['ist', 330], ['ict', 420], ['wib', 420],
-  ['sgt', 480], ['hkt', 480], ['pht', 480], ['awst', 480], ['jst', 540], ['kst', 540], ['aest', 600], ['aedt', 660],
+  ['mez', 60], ['mesz', 120], ['eet', 120], ['eest', 180], ['msk', 180], ['ist', 330], ['mmt', 390], ['ict', 420],
+  ['wib', 420], ['wita', 480], ['wit', 540], ['sgt', 480], ['myt', 480], ['hkt', 480], ['pht', 480], ['awst', 480],
+  ['jst', 540], ['kst', 540], ['aest', 600], ['aedt', 660],
   ['nzst', 720], ['nzdt', 780], ['est', -300], ['edt', -240], ['cst', -360], ['cdt', -300], ['mst', -420],
   ['mdt', -360], ['pst', -480], ['pdt', -420], ['akst', -540], ['akdt', -480], ['hst', -600],
 ]);
@@ -47,8 +48,12 @@ function daysInMonth(y: number, mo: number): number {
   return mo === 2 && leap ? 29 : (DAYS_IN_MONTH[mo - 1] ?? 0);
 }
 
+/** No zone is further from UTC than 14 hours (Kiribati); a larger offset is a typo, not a place. */
+const MAX_OFFSET_MIN = 14 * 60;
+
 function build(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offsetMin: number): string | null {
   if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return null;
+  if (!(Math.abs(offsetMin) <= MAX_OFFSET_MIN)) return null;
   // Reject 31 Feb and friends instead of letting Date roll them into March.
   if (d > daysInMonth(y, mo)) return null;
   if (offsetMin === 0 && ms === 0 && h < 24 && s < 60 && Number.isInteger(y + mo + d + h + mi + s)) {
@@ -77,8 +82,10 @@ function isoUtc(y: number, mo: number, d: number, h: number, mi: number, s: numb
   );
 }
 
+/** Minutes east of UTC; NaN for minutes over 59, which build() then refuses. */
 function offsetFrom(sign: string, hh: string, mm: string | undefined): number {
-  const v = Number(hh) * 60 + Number(mm ?? 0);
+  const minutes = Number(mm ?? 0);
+  const v = minutes > 59 ? NaN : Number(hh) * 60 + minutes;
   return sign === '-' ? -v : v;
 }
 
@@ -157,6 +164,7 @@ function readUsualRfc822(s: string): string | null | undefined {
     const hh = digitsAt(s, i + 1, 2);
     const mm = digitsAt(s, i + 3, 2);
     if (hh < 0 || mm < 0) return undefined;
+    if (mm > 59) return null;
     offset = (sign === 0x2d ? -1 : 1) * (hh * 60 + mm);
   } else if (!(s.length - i === 3 && s.endsWith('GMT'))) {
     return undefined;
@@ -204,11 +212,18 @@ export function parseDate(input: string | undefined | null): string | null {
   return parseWordy(fold(s));
 }
 
-function parseWordy(s: string): string | null {
+/**
+ * "10.00" as a time, as Indonesian and other feeds write it ("Senin, 01 Desember 2026 10.00 WIB"): two digits
+ * after the dot and no dot or digit after them, so a dotted date ("16.11.2022") never reads as one.
+ */
+const DOT_TIME_RE = /(?<![\d.])(\d{1,2})\.(\d{2})(?![.\d])/;
+
+function parseWordy(input: string): string | null {
   let hour = 0;
   let minute = 0;
   let second = 0;
   let offset = 0;
+  const s = input.includes(':') ? input : input.replace(DOT_TIME_RE, '$1:$2');
   let rest = s;
   const time = TIME_RE.exec(s);
   if (time) {

@@ -56,9 +56,9 @@ export function decodeEntities(s: string): string {
 // Characters that are invisible or reorder text: they can disguise words from keyword matching or spoof what a
 // reader sees in Discord, so normalised text never keeps them. (ZWJ goes too: emoji sequences are not our concern.)
 const INVISIBLE_RE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
-// C0/C1 controls except \n and \t (the tab becomes a space below).
-const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
-const SPACE_RUN_RE = /[\t \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
+// C0/C1 controls except \n and the spacing ones (tab, vertical tab, form feed), which become a space below.
+const CONTROL_RE = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g;
+const SPACE_RUN_RE = /[\t\u000B\u000C \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
 /**
  * Anything cleanText would change apart from the ends: a control or invisible character, odd whitespace, a
  * double space or a space or break next to a line break. Most item text has none, and one scan for all of

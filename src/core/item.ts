@@ -63,6 +63,9 @@ export function canonicalLink(link: string | undefined | null, base?: string): s
       .split('&')
       .filter((part) => part !== '' && !isTrackingParam(part.split('=')[0] ?? ''));
     url.search = kept.length ? `?${kept.join('&')}` : '';
+  } else if (url.href.endsWith('?')) {
+    // An empty query ("/a?") is the same page as none.
+    url.search = '';
   }
   return url.href;
 }
@@ -82,7 +85,11 @@ export function entryId(raw: RawEntry, source: string, link: string | null): str
   if (link) return shortHash(`l:${link}`);
   const title = (raw.title ?? '').trim();
   const date = (dateFields(raw).find((d) => d !== undefined) ?? '').trim();
-  return shortHash(`h:${source}\n${title}\n${date}`);
+  const key = `h:${source}\n${title}\n${date}`;
+  if (title) return shortHash(key);
+  // No guid, link or title (RSS 0.9x allows items that are only a description): the body tells them apart.
+  const body = (raw.contentEncoded ?? raw.content ?? raw.summary ?? raw.description ?? '').trim();
+  return shortHash(body ? `${key}\n${body}` : key);
 }
 
 /** The entry's dates in order of trust, as the feed wrote them (core/dates reads them). */
@@ -133,11 +140,13 @@ function baseFor(source: string): string | undefined {
 export const MAX_TEXT_CHARS = 100_000;
 export const MAX_TITLE_CHARS = 500;
 
-/** Cuts at a whitespace boundary near the cap, never inside a surrogate pair, and marks the cut. */
+/** Cuts at a whitespace boundary near the cap, never inside a surrogate pair, and marks the cut: at most `max` long. */
 export function capText(text: string, max: number): string {
   if (text.length <= max) return text;
-  let cut = text.lastIndexOf(' ', max);
-  if (cut < max * 0.8) cut = max;
+  // Room for the " …" that marks the cut.
+  const room = max - 2;
+  let cut = text.lastIndexOf(' ', room);
+  if (cut < room * 0.8) cut = room;
   const last = text.charCodeAt(cut - 1);
   if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
   return `${text.slice(0, cut).trimEnd()} …`;

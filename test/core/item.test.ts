@@ -25,6 +25,12 @@ describe('canonicalLink', () => {
     );
   });
 
+  it('drops an empty query, so "/a?" and "/a?utm_source=x" are the page "/a"', () => {
+    expect(canonicalLink('https://example.org/a?')).toBe('https://example.org/a');
+    expect(canonicalLink('https://example.org/a?#top')).toBe('https://example.org/a');
+    expect(canonicalLink('https://example.org/a?utm_source=rss')).toBe('https://example.org/a');
+  });
+
   it('decodes &#038; and &amp; left in links', () => {
     expect(canonicalLink('https://example.org/p?a=1&#038;b=2&amp;utm_campaign=z')).toBe('https://example.org/p?a=1&b=2');
   });
@@ -80,6 +86,12 @@ describe('parseDate', () => {
     ['16 dic 2021 09:15:00 GMT', '2021-12-16T09:15:00.000Z'],
     ['Wed, 02 Oct 02 08:00:00 EST', '2002-10-02T13:00:00.000Z'],
     ['Mon, 1 Jan 2024 08:00 ICT', '2024-01-01T01:00:00.000Z'],
+    ['Tue, 01 Dec 2026 10:00:00 WITA', '2026-12-01T02:00:00.000Z'],
+    ['Tue, 01 Dec 2026 10:00:00 WIT', '2026-12-01T01:00:00.000Z'],
+    ['Tue, 01 Dec 2026 10:00:00 MYT', '2026-12-01T02:00:00.000Z'],
+    ['Senin, 01 Desember 2026 10.00 WIB', '2026-12-01T03:00:00.000Z'],
+    ['16.11.2022 10.30', '2022-11-16T10:30:00.000Z'],
+    ['16.11.2022', '2022-11-16T00:00:00.000Z'],
   ])('%s → %s', (input, expected) => {
     expect(parseDate(input)).toBe(expected);
   });
@@ -92,6 +104,14 @@ describe('parseDate', () => {
     expect(parseDate('yesterday')).toBeNull();
     expect(parseDate('Breaking news at 10:30')).toBeNull();
     expect(parseDate('31 Feb 2023 10:00:00 GMT')).toBeNull();
+  });
+
+  it('refuses offsets no zone has instead of shifting the date by days', () => {
+    expect(parseDate('2026-12-01T10:00:00+25:00')).toBeNull();
+    expect(parseDate('Tue, 01 Dec 2026 10:00:00 +9900')).toBeNull();
+    expect(parseDate('Tue, 01 Dec 2026 10:00:00 +0099')).toBeNull();
+    expect(parseDate('1 December 2026 10:00 GMT+25')).toBeNull();
+    expect(parseDate('2026-12-01T10:00:00+14:00')).toBe('2026-11-30T20:00:00.000Z');
   });
 });
 
@@ -112,12 +132,27 @@ describe('entryId', () => {
     expect(byHash).not.toBe(entryId({ title: 'T', pubDate: 'Tue, 02 Jan 2024 00:00:00 GMT' }, META.source, null));
   });
 
+  it('tells apart entries that have no guid, link or title by their bodies', () => {
+    const a = entryId({ description: 'Police rescued 120 people in Sihanoukville.' }, META.source, null);
+    const b = entryId({ description: 'Police freed 300 people in Bavet.' }, META.source, null);
+    expect(a).not.toBe(b);
+    expect(entryId({ description: 'Police rescued 120 people in Sihanoukville.' }, META.source, null)).toBe(a);
+  });
+
   it('namespaces bare guids by feed so "1" in two feeds does not collide', () => {
     expect(entryId({ guid: '1' }, 'feed-a', null)).not.toBe(entryId({ guid: '1' }, 'feed-b', null));
   });
 });
 
 describe('normaliseEntry', () => {
+  it('reads a vertical tab or form feed as a space, and caps a long title at its limit, marked', () => {
+    const item = normaliseEntry({ guid: 'vt', title: `Scam\u000bcompound raided ${'word '.repeat(200)}`, description: 'Police\u000craided it.' }, META);
+    expect(item.title.startsWith('Scam compound raided word')).toBe(true);
+    expect(item.title.length).toBeLessThanOrEqual(500);
+    expect(item.title.endsWith(' …')).toBe(true);
+    expect(item.text).toBe('Police raided it.');
+  });
+
   it('builds an item from the richest body, the first parseable date and a clean link', () => {
     const item = normaliseEntry(
       {
