@@ -41,11 +41,15 @@ const PEOPLE_NOUNS = new Set([
   'nationals', 'national', 'citizens', 'citizen', 'foreigners', 'foreign', 'migrants', 'men', 'women',
   'children', 'minors', 'teenagers', 'survivors', 'suspects', 'suspect', 'employees', 'staff', 'labourers',
   'laborers', 'detainees', 'captives', 'hostages', 'residents', 'youths', 'others', 'fraudsters', 'scammers',
-  'members', 'defendants', 'passengers', 'job-seekers', 'jobseekers', 'trafficked',
+  'members', 'defendants', 'passengers', 'job-seekers', 'jobseekers', 'trafficked', 'suspected', 'managers',
+  'manager', 'supervisors', 'bosses', 'ringleaders', 'ringleader', 'recruiters', 'brokers', 'guards', 'operators',
   'orang', 'wni', 'warga', 'korban', 'pekerja', 'tersangka', 'người', 'nạn', 'công', 'lao', 'nghi',
 ]);
 /** Nouns that say the counted people are suspects, which fixes the metric whatever verb is nearer. */
-const SUSPECT_NOUNS = new Set(['suspects', 'suspect', 'fraudsters', 'scammers', 'defendants', 'tersangka', 'nghi']);
+const SUSPECT_NOUNS = new Set([
+  'suspects', 'suspect', 'suspected', 'fraudsters', 'scammers', 'defendants', 'bosses', 'ringleaders', 'ringleader',
+  'recruiters', 'brokers', 'tersangka', 'nghi',
+]);
 const COMPOUND_NOUNS = new Set([
   'compounds', 'compound', 'sites', 'centres', 'centers', 'facilities', 'buildings', 'premises', 'hubs',
   'locations', 'dens', 'parks', 'casinos', 'kompleks', 'markas', 'khu',
@@ -160,7 +164,7 @@ const PLACE_ALIASES: ReadonlyMap<string, string> = new Map([
   ['ភ្នំពេញ', 'Phnom Penh'], ['พนมเปญ', 'Phnom Penh'],
 ]);
 const PLACE_RE = new RegExp(
-  `(?<![\\p{L}])(?:${PLACES.map(escapeRe).join('|')}|Kamboja|Campuchia)(?![\\p{L}])|${[...PLACE_ALIASES.keys()].filter((k) => !/^\p{Script=Latin}/u.test(k)).join('|')}`,
+  `(?<![\\p{L}])(?:${PLACES.map((p) => escapeRe(p).replace(/'/gu, "['\u2019]")).join('|')}|Kamboja|Campuchia)(?![\\p{L}])|${[...PLACE_ALIASES.keys()].filter((k) => !/^\p{Script=Latin}/u.test(k)).join('|')}`,
   'gu',
 );
 
@@ -224,7 +228,15 @@ const TIME_UNIT_AFTER_OTHER = /^\s?(?:个月|年|月|日|号|天|周|小时|岁|
 const CLOCK_AFTER = /^\s?(?:a\.?m\.?|p\.?m\.?|o'clock|hrs\b|wib|ict)/iu;
 const MONTH_BEFORE = new RegExp(`(?<![\\p{L}])(?:${MONTHS})\\.?,?\\s*$`, 'iu');
 const MONTH_AFTER = new RegExp(`^(?:st|nd|rd|th)?\\s*(?:of\\s+)?(?:${MONTHS})(?![\\p{L}])`, 'iu');
-const AGE_BEFORE = /(?:(?<![\p{L}])(?:aged?|ages|age of|berusia|usia|umur|độ tuổi)\s*(?:between|from|of)?\s*(?:\d+\s*(?:to|and|-|–)\s*)?)$/iu;
+const AGE_BEFORE =
+  /(?:(?<![\p{L}])(?:aged?|ages|age of|berusia|usia|umur|độ tuổi)\s*(?:between|from|of|over|under|above|below)?\s*(?:\d+\s*(?:to|and|-|–)\s*)?|(?<![\p{L}])(?:children|child|kids|minors?|boys|girls|anak-anak|anak|trẻ em)\s+(?:under|below|over|above)\s*|(?<![\p{L}])(?:the\s+)?(?:oldest|youngest)(?:\s+(?:was|is|being))?\s*)$/iu;
+/** "were under 18.": an age or a threshold, not a count; only for small numbers that end the clause. */
+const COMPARED_BEFORE = /(?<![\p{L}])(?:were|was|are|is|being|be|all|most|mostly)\s+(?:under|below|over|above)\s*$/iu;
+const CLAUSE_END_AFTER = /^\s*(?:$|[.,;:)!?])/u;
+/** "In 2024 workers fled": a year after a word of time, whatever follows it. */
+const YEAR_BEFORE = /(?<![\p{L}])(?:in|since|by|from|until|till|during|early|late|mid|before|after|throughout|sejak|pada|tahun|năm|vào)\s*$/iu;
+/** "Call 1288", "hotline 1280": a number to dial, however short. */
+const DIAL_BEFORE = /(?<![\p{L}])(?:call|dial|hotline|phone|tel\.?|telephone|whatsapp|sms)(?:\s+(?:number|no\.?|on|at))?[\s:]*$/iu;
 const REFERENCE_BEFORE =
   /(?<![\p{L}])(?:page|pages|p\.|pp\.|section|sec\.|article|art\.|chapter|paragraph|para\.|clause|no\.|nos\.|number|route|road|highway|street|st\.|flight|room|floor|building|block|tower|lot|zone|phase|vol\.|volume|issue|resolution|law|decree|prakas|pasal|ayat|kilometre|km|tel\.?|code|version|level|grade|platform|gate|channel|top|covid|article|no)\s*$|#\s*$/iu;
 const ONE_IDIOM_AFTER = /^\s+(?:of|another|day|time|point|way|side|hand|by one|in (?:\d|one|two|three|four|five|ten))(?![\p{L}])/iu;
@@ -241,7 +253,8 @@ const QUALIFIERS: ReadonlyArray<readonly [Qualifier, RegExp]> = [
   ['nearly', qualifierRe('nearly|almost|close to|just under|just shy of|just below|hampir|gần', '将近|近|เกือบ')],
   ['at_least', qualifierRe('at least|a minimum of|no fewer than|no less than|not less than|sedikitnya|setidaknya|paling sedikit|minimal|ít nhất', '至少|อย่างน้อย')],
   ['up_to', qualifierRe('up to|as many as|as much as|no more than|not more than|fewer than|less than|under|below|hingga|sampai|lên tới|lên đến', '多达|高达|มากถึง')],
-  ['more_than', qualifierRe('more than|over|upwards of|in excess of|above|exceeding|lebih dari|hơn|trên', '超过|逾|多于|เกินกว่า')],
+  // "over" after "handed", "turned" and the like is part of the verb ("handed over 85 citizens"), not a qualifier.
+  ['more_than', qualifierRe('more than|(?<!(?:hand(?:ed|ing|s)?|turn(?:ed|ing|s)?|took|taken|taking|pass(?:ed|ing)?|gave|given|giving)\\s+)over|upwards of|in excess of|above|exceeding|lebih dari|hơn|trên', '超过|逾|多于|เกินกว่า')],
   ['about', qualifierRe('about|around|approximately|approx\\.|roughly|some|an estimated|estimated|est\\.|circa|an average of|sekitar|kurang lebih|lebih kurang|khoảng|ước tính', '约|大约|ประมาณ|약')],
 ];
 const MORE_THAN_SUFFIX = /^(?:\+|-plus(?![\p{L}])|\s?多|\s?余|\s?กว่า|\s?이상|\s?ขึ้นไป)/u;
@@ -358,6 +371,8 @@ interface Mention {
   /** A bare four-digit number that could be a year: kept only with an explicit count noun. */
   yearLike: boolean;
   word: boolean;
+  /** A range ("between 300 and 400", "2,500-3,000"): `value` is its low end, `quoteFrom` where it is said. */
+  range?: { quoteFrom: number };
 }
 
 /** Map every decimal digit (Khmer, Thai, full-width, Arabic-Indic…) to ASCII; all are single UTF-16 units. */
@@ -474,7 +489,8 @@ function findMentions(d: string, lower: string, words: readonly Word[]): Mention
     // "Covid-19", "G7", "MH370": a number glued to a Latin word is a name, not an amount.
     const prev = d[start - 1] ?? '';
     const prev2 = d[start - 2] ?? '';
-    if (!cur && (/[\p{Script=Latin}\p{N}_#]/u.test(prev) || (/[-/]/u.test(prev) && /[\p{Script=Latin}\p{N}]/u.test(prev2)))) {
+    // A number after a digit and a dash is the high end of a range ("2,500-3,000"), which mergeRanges reads.
+    if (!cur && (/[\p{Script=Latin}\p{N}_#]/u.test(prev) || (/[-/]/u.test(prev) && /[\p{Script=Latin}\p{N}]/u.test(prev2) && !(prev === '-' && /\d/u.test(prev2))))) {
       continue;
     }
     const scale = scaleRaw === '' ? 1 : (SCALES.get(scaleRaw) ?? 1);
@@ -508,10 +524,12 @@ function findMentions(d: string, lower: string, words: readonly Word[]): Mention
         continue;
       }
     }
-    // Number words: "ten", "two thousand", "twenty-five", "a dozen", "one hundred and fifty".
+    // Number words: "ten", "two thousand", "twenty-five", "a dozen", "one hundred and fifty", "half a million".
     const article = w.w === 'a' || w.w === 'an';
     if (!article && !isNumberWord(w.w)) continue;
     if (article && !ARTICLE_SCALES.has(words[k + 1]?.w ?? '')) continue;
+    const before = words[k - 1];
+    const half = article && before?.w === 'half' && /^\s+$/u.test(lower.slice(before.end, w.start)) ? before : null;
     let endK = article ? k + 1 : k;
     for (;;) {
       const cur = words[endK];
@@ -533,7 +551,7 @@ function findMentions(d: string, lower: string, words: readonly Word[]): Mention
     // Glued to digits ("5million" is handled by the digit pass) means this is not a word number.
     if (NUMERIC_RE.test(lower[w.start - 1] ?? '') || NUMERIC_RE.test(lower[last.end] ?? '')) continue;
     const value = parseWordNumber(lower.slice(w.start, last.end));
-    if (value !== null && value !== 0) push(w.start, last.end, value, false);
+    if (value !== null && value !== 0) push(half?.start ?? w.start, last.end, half ? Math.round(value / 2) : value, false);
     k = endK;
   }
   // Vague amounts in scripts without spaces ("数千名", "หลายพันคน").
@@ -542,7 +560,46 @@ function findMentions(d: string, lower: string, words: readonly Word[]): Mention
       for (let i = lower.indexOf(v); i >= 0; i = lower.indexOf(v, i + v.length)) push(i, i + v.length, VAGUE.get(v) ?? 0, true);
     }
   }
-  return found.sort((a, b) => a.start - b.start);
+  return mergeRanges(lower, found.sort((a, b) => a.start - b.start));
+}
+
+const RANGE_JOIN_RE = /^\s*(?:to|-|–|—|sampai|hingga|đến|tới)\s*$|^\s+and\s+$/iu;
+const RANGE_BETWEEN_RE = /(?<![\p{L}])(?:between|antara|từ)\s+$/iu;
+/** "rose from 300 to 400": a change, two figures, not a range. */
+const RANGE_FROM_RE = /(?<![\p{L}])from\s+$/iu;
+
+/**
+ * Two amounts joined as a range ("300 to 400", "2,500-3,000", "between 300 and 400", "antara 300 hingga 400")
+ * become one mention of the low end, so a range is never reported as two exact counts. "and" joins a range
+ * only after "between"; "from 300 to 400" is a change and stays two mentions.
+ */
+function mergeRanges(lower: string, mentions: Mention[]): Mention[] {
+  const out: Mention[] = [];
+  for (let i = 0; i < mentions.length; i += 1) {
+    const low = mentions[i];
+    if (!low) continue;
+    const high = mentions[i + 1];
+    const join = high ? lower.slice(low.end, high.start) : '';
+    const before = lower.slice(Math.max(0, low.start - 12), low.start);
+    const between = RANGE_BETWEEN_RE.exec(before);
+    if (
+      high &&
+      !low.vague &&
+      !high.vague &&
+      low.currency === high.currency &&
+      high.value > low.value &&
+      RANGE_JOIN_RE.test(join) &&
+      (between !== null || !/and/u.test(join)) &&
+      !RANGE_FROM_RE.test(before)
+    ) {
+      const quoteFrom = between ? low.start - before.length + between.index : low.start;
+      out.push({ ...low, end: high.end, yearLike: low.yearLike && high.yearLike, range: { quoteFrom } });
+      i += 1;
+      continue;
+    }
+    out.push(low);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -613,10 +670,10 @@ function readNounPhrase(lower: string, from: number, currency: string | null): N
       np.unit = 'people';
       np.end = tokEnd;
       np.noun = tok;
-      np.suspect = SUSPECT_NOUNS.has(tok);
+      np.suspect ||= SUSPECT_NOUNS.has(tok);
       np.nationality = sawNationality ?? (tok === 'wni' ? 'Indonesians' : null);
-      // Keep multi-word people nouns whole in the quote ("công dân", "nạn nhân").
-      if (tok === 'foreign') {
+      // Keep multi-word people nouns whole in the quote ("foreign workers", "suspected managers").
+      if (tok === 'foreign' || tok === 'suspected') {
         pos = tokEnd;
         continue;
       }
@@ -682,6 +739,9 @@ function excluded(d: string, lower: string, m: Mention, masked: ReadonlyArray<{ 
   if (CLOCK_AFTER.test(after)) return true;
   if (MONTH_BEFORE.test(before) || MONTH_AFTER.test(after)) return true;
   if (AGE_BEFORE.test(before)) return true;
+  if (m.value <= 99 && COMPARED_BEFORE.test(before) && CLAUSE_END_AFTER.test(after)) return true;
+  if (m.yearLike && YEAR_BEFORE.test(before)) return true;
+  if (DIAL_BEFORE.test(before)) return true;
   if (REFERENCE_BEFORE.test(before)) return true;
   if (RATIO_AFTER.test(after)) return true;
   if (!m.word) {
@@ -785,7 +845,8 @@ function findPlace(sentence: string): string | null {
   PLACE_RE.lastIndex = 0;
   let best: { place: string; rank: number } | null = null;
   for (let m = PLACE_RE.exec(sentence); m !== null; m = PLACE_RE.exec(sentence)) {
-    const name = PLACE_ALIASES.get(m[0]) ?? m[0];
+    const found = m[0].replace(/\u2019/gu, "'");
+    const name = PLACE_ALIASES.get(found) ?? found;
     const rank = PLACES.indexOf(name);
     // Other countries are often named as nationalities' homes ("embassies of Indonesia and China"), so they
     // count as the place only after a locative preposition.
@@ -899,9 +960,14 @@ function analyseSentence(sentence: string): Figure[] {
     if (metric === 'sanctioned' && unit === 'people') unit = 'entities';
     if (unit === null) continue;
 
-    const qual = qualifierBefore(lower, mention.start);
-    const qualifier: Qualifier = mention.vague ? 'vague' : (qual?.q ?? np.suffixQualifier ?? (mention.word && mention.value === 12 && /dozen/iu.test(lower.slice(mention.start, mention.end)) ? 'about' : 'exact'));
-    const quoteStart = qual !== null && !mention.vague ? qual.start : mention.start;
+    const qual = qualifierBefore(lower, mention.range?.quoteFrom ?? mention.start);
+    // A range says "at least its low end", whatever word comes before it.
+    const qualifier: Qualifier = mention.vague
+      ? 'vague'
+      : mention.range
+        ? 'at_least'
+        : (qual?.q ?? np.suffixQualifier ?? (mention.word && mention.value === 12 && /dozen/iu.test(lower.slice(mention.start, mention.end)) ? 'about' : 'exact'));
+    const quoteStart = qual !== null && !mention.vague ? qual.start : (mention.range?.quoteFrom ?? mention.start);
     const quoteEnd = Math.max(mention.end, np.end);
     const quote = sentence.slice(quoteStart, quoteEnd).trim();
     previous = { unit, metric, end: Math.max(mention.end, np.end) };

@@ -26,11 +26,12 @@ export const METRICS: readonly MetricSpec[] = [
     triggers: [
       'released', 'release', 'releases', 'freed', 'set free', 'fled', 'flee', 'flees', 'fleeing', 'escaped',
       'escape', 'escapes', 'escaping', 'left', 'leaving', 'depart*', 'exodus', 'walked out', 'let go',
-      'allowed to leave', 'poured out', 'streamed out', 'crossed',
+      'allowed to leave', 'poured out', 'streamed out', 'crossed', 'freeing', 'releasing',
       // Indonesian, Vietnamese
-      'dibebaskan', 'bebas', 'kabur', 'melarikan diri', 'keluar', 'được thả', 'trả tự do', 'bỏ trốn', 'thoát',
-      // Chinese, Thai, Korean
-      '释放', '逃离', '逃出', '离开', 'ปล่อยตัว', 'หลบหนี', '풀려', '탈출',
+      'dibebaskan', 'membebaskan', 'bebas', 'kabur', 'melarikan diri', 'keluar', 'được thả', 'trả tự do', 'bỏ trốn',
+      'thoát',
+      // Chinese, Thai, Korean, Khmer
+      '释放', '逃离', '逃出', '离开', 'ปล่อยตัว', 'หลบหนี', '풀려', '탈출', 'ដោះលែង', 'រត់គេច',
     ],
   },
   {
@@ -50,8 +51,9 @@ export const METRICS: readonly MetricSpec[] = [
     defaultUnit: 'people',
     label: 'rescued',
     triggers: [
-      'rescued', 'rescue', 'rescues', 'saved', 'extracted', 'liberated',
-      'diselamatkan', 'penyelamatan', 'giải cứu', '获救', '解救', '营救', 'ช่วยเหลือ', '구출', '구조',
+      'rescued', 'rescue', 'rescues', 'rescuing', 'saved', 'extracted', 'liberated', 'evacuated', 'evacuating',
+      'diselamatkan', 'menyelamatkan', 'penyelamatan', 'dievakuasi', 'giải cứu', '获救', '解救', '营救', 'ช่วยเหลือ',
+      '구출', '구조', 'ជួយសង្គ្រោះ', 'សង្គ្រោះ',
     ],
   },
   {
@@ -60,9 +62,10 @@ export const METRICS: readonly MetricSpec[] = [
     label: 'repatriated',
     triggers: [
       'repatriat*', 'deport*', 'returned home', 'return home', 'returning home', 'sent home', 'flown home',
-      'flew home', 'sent back', 'brought home', 'brought back', 'expelled', 'returned to',
-      'dipulangkan', 'pemulangan', 'dideportasi', 'hồi hương', 'trục xuất', 'về nước',
-      '遣返', '回国', 'ส่งกลับ', '송환',
+      'flew home', 'sent back', 'brought home', 'brought back', 'expelled', 'returned to', 'handed over',
+      'handing over',
+      'dipulangkan', 'memulangkan', 'pemulangan', 'dideportasi', 'hồi hương', 'trục xuất', 'về nước', 'bàn giao',
+      'trao trả', '遣返', '回国', 'ส่งกลับ', 'ส่งตัว', '송환', 'បញ្ជូនត្រឡប់', 'បញ្ជូនមកវិញ', 'និរទេស',
     ],
   },
   {
@@ -81,9 +84,11 @@ export const METRICS: readonly MetricSpec[] = [
     defaultUnit: 'people',
     label: 'arrested',
     triggers: [
-      'arrested', 'arrest', 'arrests', 'detained', 'detain', 'detention', 'charged', 'apprehended', 'caught',
-      'rounded up', 'taken into custody', 'nabbed', 'indicted', 'convicted', 'extradited', 'in custody',
-      'ditangkap', 'penangkapan', 'ditahan', 'bắt giữ', 'bị bắt', '抓获', '逮捕', '拘留', 'จับกุม', '검거', '체포',
+      'arrested', 'arrest', 'arrests', 'arresting', 'detained', 'detain', 'detaining', 'detention', 'charged',
+      'apprehended', 'caught', 'rounded up', 'taken into custody', 'nabbed', 'indicted', 'convicted', 'extradited',
+      'in custody',
+      'ditangkap', 'menangkap', 'penangkapan', 'ditahan', 'bắt giữ', 'bị bắt', '抓获', '逮捕', '拘留', 'จับกุม', '검거',
+      '체포', 'ចាប់ខ្លួន', 'ឃាត់ខ្លួន',
     ],
   },
   {

@@ -116,15 +116,27 @@ function foldPlainSeparators(lower: string): string {
   return PLAIN_SEPARATOR_TEST.test(lower) || lower.includes('  ') ? lower.replace(PLAIN_SEPARATORS, ' ') : lower;
 }
 
+/** Typographic apostrophes, read as "'" so "O’Smach" matches "O'Smach" (one character for one: offsets hold). */
+const CURLY_APOSTROPHES = /[\u2018\u2019\u02bc]/g;
+
+function hasCurlyApostrophe(s: string): boolean {
+  return s.includes('\u2019') || s.includes('\u2018') || s.includes('\u02bc');
+}
+
+/** Text with typographic apostrophes as "'"; text as written reads them through normalisePlain instead. */
+function foldApostrophes(s: string): string {
+  return hasCurlyApostrophe(s) ? s.replace(CURLY_APOSTROPHES, "'") : s;
+}
+
 /** normaliseForMatching of text already known to be plain. */
 function normalisePlain(s: string): string {
-  return foldPlainSeparators(s.toLowerCase());
+  return foldApostrophes(foldPlainSeparators(s.toLowerCase()));
 }
 
 export function normaliseForMatching(s: string): string {
   // NFKC, invisible characters and case folding change nothing in plain text but the letters' case.
   if (!NOT_PLAIN.test(s)) return normalisePlain(s);
-  return s.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().replace(SEPARATORS, ' ');
+  return foldApostrophes(s.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().replace(SEPARATORS, ' '));
 }
 
 const NO_SPACE_SCRIPT =
@@ -456,7 +468,11 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     // body from costing quadratic time in the signal × anchor pairing below.
     const rawTitle = input.title.slice(0, MAX_SCORED_TITLE);
     const rawBody = input.text.slice(0, MAX_SCORED_TEXT);
-    const plain = (isKnownPlainAscii(rawTitle) && isKnownPlainAscii(rawBody)) || (!NOT_PLAIN.test(rawTitle) && !NOT_PLAIN.test(rawBody));
+    // Typographic apostrophes are folded ("O’Smach" is "O'Smach"), which the as-written gates do not do: such
+    // text takes the general path (normalisePlain still serves it there).
+    const plain =
+      (isKnownPlainAscii(rawTitle) && isKnownPlainAscii(rawBody)) ||
+      (!NOT_PLAIN.test(rawTitle) && !NOT_PLAIN.test(rawBody) && !hasCurlyApostrophe(rawTitle) && !hasCurlyApostrophe(rawBody));
     let hits: Hit[];
     /** The normalised `${title}\n${body}`: sentence ends are read there (made on demand for plain text). */
     let text: string | undefined;

@@ -184,9 +184,14 @@ describe('relevance on plain text (ASCII, curly quotes, dashes, currency signs) 
     expect(relevant).toBeLessThan(2_700);
   });
 
-  it('normalises text with any one character up to U+FFFF as NFKC, lower-casing and separator folding would', () => {
+  it('normalises text with any one character up to U+FFFF as NFKC, lower-casing, separator and apostrophe folding would', () => {
     const reference = (t: string): string =>
-      t.normalize('NFKC').replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, '').toLowerCase().replace(/[\p{Zs}\t\u2010-\u2015\u2212-]+/gu, ' ');
+      t
+        .normalize('NFKC')
+        .replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, '')
+        .toLowerCase()
+        .replace(/[\p{Zs}\t\u2010-\u2015\u2212-]+/gu, ' ')
+        .replace(/[\u2018\u2019\u02bc]/gu, "'");
     for (let cp = 0; cp <= 0xffff; cp++) {
       if (cp >= 0xd800 && cp <= 0xdfff) continue;
       const text = `Raid - in ${String.fromCharCode(cp)} Bavet  now`;

@@ -116,6 +116,44 @@ describe('extractFigures on the fixture sentences', () => {
   });
 });
 
+describe('extractFigures on phrasings an audit found wanting', () => {
+  const got = (text: string): Array<[number, Figure['qualifier'], Figure['metric'], string]> =>
+    extractFigures(text).map((f) => [f.value, f.qualifier, f.metric, f.quote]);
+
+  it('reads a range as one figure of its low end, at least, quoted whole; a change stays two figures', () => {
+    expect(got('Between 300 and 400 workers escaped from the compound in Bavet.')).toEqual([[300, 'at_least', 'people_released', 'Between 300 and 400 workers']]);
+    expect(got('Police rescued 300 to 400 workers.')).toEqual([[300, 'at_least', 'people_rescued', '300 to 400 workers']]);
+    expect(got('Officials said 2,500-3,000 people were released.')).toEqual([[2500, 'at_least', 'people_released', '2,500-3,000 people']]);
+    expect(got('The number of workers released rose from 300 to 400 people.').map((f) => f[0])).toEqual([300, 400]);
+    expect(got('Police freed 300 Chinese and 400 Vietnamese workers.').map((f) => f[0])).toEqual([300, 400]);
+  });
+
+  it('reads "half a million" as 500,000', () => {
+    expect(got('Half a million people are believed to be held in compounds.')).toEqual([[500_000, 'exact', 'people_held', 'Half a million people']]);
+  });
+
+  it('does not count ages, years after a word of time, or numbers to dial', () => {
+    expect(got('Children under 5 were among the 60 people rescued.')).toEqual([[60, 'exact', 'people_rescued', '60 people']]);
+    expect(got('Of those rescued in Cambodia, 70 were aged over 40.')).toEqual([[70, 'exact', 'people_rescued', '70']]);
+    expect(got('Police rescued 17 people, the youngest aged 16 and the oldest 52.')).toEqual([[17, 'exact', 'people_rescued', '17 people']]);
+    expect(got('Over 200 workers were rescued, all under 30.')).toEqual([[200, 'more_than', 'people_rescued', 'Over 200 workers']]);
+    expect(got('The victims, who were over 200, were rescued.')).toEqual([[200, 'more_than', 'people_rescued', 'over 200']]);
+    expect(got('In 2024 workers continued to flee compounds in Cambodia.')).toEqual([]);
+    expect(got('Since 2022 victims have been rescued from compounds every month.')).toEqual([]);
+    expect(got('Police arrested 2025 suspects in Sihanoukville.')).toEqual([[2025, 'exact', 'people_arrested', '2025 suspects']]);
+    expect(got('Call 1288 to report trafficking; 12 people were rescued after such calls.')).toEqual([[12, 'exact', 'people_rescued', '12 people']]);
+  });
+
+  it('hears the -ing forms of the verbs, "handed over", managers and Khmer verbs', () => {
+    expect(got('Police raided the site in Bavet, freeing 210 foreign workers.')).toEqual([[210, 'exact', 'people_released', '210 foreign workers']]);
+    expect(got('Police raided the site, rescuing 95 Thai nationals.')).toEqual([[95, 'exact', 'people_rescued', '95 Thai nationals']]);
+    expect(got('Police raided the site, detaining 41 suspected managers.')).toEqual([[41, 'exact', 'people_arrested', '41 suspected managers']]);
+    expect(got('Officials evacuated 60 workers from the compound.')).toEqual([[60, 'exact', 'people_rescued', '60 workers']]);
+    expect(got('Cambodia handed over 85 Vietnamese citizens at the border.')).toEqual([[85, 'exact', 'people_repatriated', '85 Vietnamese citizens']]);
+    expect(got('ប៉ូលិសបានចាប់ខ្លួនជនសង្ស័យចំនួន ៥៧ នាក់ នៅខេត្តព្រះសីហនុ។')).toEqual([[57, 'exact', 'people_arrested', '៥៧ នាក់']]);
+  });
+});
+
 describe('extractFigures on the seed reports', () => {
   const a = seed('report-a.txt');
   const b = seed('report-b.txt');

@@ -108,6 +108,14 @@ describe('relevance behaviours', () => {
     expect(v.reasons[0]).toContain("'Sihanoukville'");
   });
 
+  it('reads a typographic apostrophe as a straight one ("O’Smach")', () => {
+    for (const title of ['Police raid scam compound in O’Smach', 'Police raid scam compound in O\u02bcSmach', "Police raid scam compound in O'Smach"]) {
+      const v = scoreDefault({ title, text: 'Officers freed 40 workers, the ministry said.' });
+      expect(v.relevant, title).toBe(true);
+      expect(v.reasons[0], title).toContain("'O'Smach'");
+    }
+  });
+
   it('matches Khmer, Thai and Chinese terms as substrings of unspaced text', () => {
     expect(scoreDefault({ title: 'ប៉ូលិសឆ្មក់មជ្ឈមណ្ឌលឆបោកនៅភ្នំពេញ', text: '' }).relevant).toBe(true);
     expect(scoreDefault({ title: 'ตำรวจบุกค้นแก๊งคอลเซ็นเตอร์ในกัมพูชา', text: '' }).relevant).toBe(true);
