@@ -70,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
         return await analyze(positionals, { json: values.json, config, logger, stdout, stdoutIsTTY: process.stdout.isTTY === true, stderr: process.stderr });
       case 'poll':
         if (!values.once) throw new UsageError('poll runs one cycle: use `compound-watch poll --once` (the bot itself polls on a schedule)');
-        return await pollOnce({ config, logger, stdout, json: values.json, stderr: process.stderr });
+        return await pollOnce({ config, logger, stdout, json: values.json, stdoutIsTTY: process.stdout.isTTY === true, stderr: process.stderr });
       case 'run': {
         const { runBot } = await import('./main.js');
         return await runBot({ config, logger });

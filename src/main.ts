@@ -8,7 +8,7 @@ import { buildCore, feedsToPoll, type Core } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createEnqueuer, guildTargets, previewTargets } from './pipeline/dispatch.js';
-import { runPollCycle, type CycleResult, type Fetcher } from './pipeline/poll-cycle.js';
+import { POLLER_LEASE, POLLER_LEASE_TTL_MS, runPollCycle, type CycleResult, type Fetcher } from './pipeline/poll-cycle.js';
 import { createClient, discordSink, loadCommands, previewSink, routeInteractions } from './discord/bot.js';
 import { UserError, type CommandContext } from './discord/command.js';
 import { Publisher } from './discord/publisher.js';
@@ -41,12 +41,8 @@ export interface BotHandle {
   stop(): Promise<void>;
 }
 
-const LEASE = 'poller';
-/**
- * The poller lease is short and renewed while this process lives, so a crashed poller is replaced within
- * LEASE_TTL_MS: well inside the few minutes Discord honours a nonce, so a resend after a crash stays one post.
- */
-const LEASE_TTL_MS = 30_000;
+const LEASE = POLLER_LEASE;
+const LEASE_TTL_MS = POLLER_LEASE_TTL_MS;
 const LEASE_RENEW_MS = 10_000;
 
 export async function startBot(config: Config, logger: Logger, overrides: BotOverrides = {}): Promise<BotHandle> {

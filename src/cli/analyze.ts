@@ -1,5 +1,5 @@
 // `compound-watch analyze SOURCE… [--json]`: what the bot would keep, group, summarise and extract,
-// without a store on disk and without Discord. The JSON shape is the contract in docs/DESIGN.md.
+// without a store on disk and without Discord. The JSON shape is described in docs/json-output.md.
 import { buildCore } from '../app.js';
 import type { Config } from '../config.js';
 import type { Figure } from '../core/types.js';

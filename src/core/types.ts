@@ -1,4 +1,4 @@
-// Plain value types shared by the pure core, the adapters and the CLI contract (see docs/DESIGN.md).
+// Plain value types shared by the pure core, the adapters and the CLI contract (see docs/json-output.md).
 // Nothing here may import I/O, discord.js, keyv or network modules.
 
 export type Qualifier = 'exact' | 'about' | 'more_than' | 'at_least' | 'up_to' | 'nearly' | 'vague';

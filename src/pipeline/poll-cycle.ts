@@ -35,6 +35,14 @@ export interface FeedOutcome {
   firstPoll: boolean;
 }
 
+/** The lease that lets one process at a time poll a store (the bot, or `poll --once`). */
+export const POLLER_LEASE = 'poller';
+/**
+ * The poller lease is short and renewed while its holder lives, so a crashed poller is replaced within this
+ * time: well inside the few minutes Discord honours a nonce, so a resend after a crash stays one post.
+ */
+export const POLLER_LEASE_TTL_MS = 30_000;
+
 export interface CycleResult {
   feeds: FeedOutcome[];
   /** Stories created or grown this cycle, with whether a primed feed contributed (only those may be posted). */

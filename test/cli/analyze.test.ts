@@ -182,9 +182,58 @@ describe('compound-watch poll --once', () => {
     expect(first.stdout).toMatch(/^1 new relevant item, 1 story created or updated$/mu);
     const second = await cli(['poll', '--once', '--json'], env);
     expect(second.code).toBe(0);
-    const out = JSON.parse(second.stdout) as Array<{ newItems: number; kept: unknown[] }>;
-    expect(out[0]?.newItems).toBe(0);
-    expect(out[0]?.kept).toEqual([]);
+    // One compact line in a pipe.
+    expect(second.stdout.trim().split('\n')).toHaveLength(1);
+    const out = JSON.parse(second.stdout) as { feeds: Array<{ newItems: number; firstPoll: boolean; kept: unknown[] }>; storiesChanged: number; postsWaiting: number };
+    expect(out.feeds[0]).toMatchObject({ newItems: 0, firstPoll: false, kept: [] });
+    expect(out).toMatchObject({ storiesChanged: 0, postsWaiting: 0 });
+  });
+
+  it('queues what it keeps for the bot to post, as the bot would, instead of using it up', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { rss, EVENT_RELEASE_A, EVENT_RAID, IRRELEVANT } = await import('../support/articles.js');
+    const { openStores } = await import('../../src/store/keyv-store.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cw-poll-queue-'));
+    const feed = path.join(dir, 'feed.xml');
+    const env = { FEEDS: feed, DATA_DIR: path.join(dir, 'data') };
+    writeFileSync(feed, rss('Wire', IRRELEVANT));
+    expect((await cli(['poll', '--once'], env)).code).toBe(0);
+    // A relevant report arrives after the first poll: it is news, and must reach the channels.
+    writeFileSync(feed, rss('Wire', [EVENT_RAID, EVENT_RELEASE_A, ...IRRELEVANT]));
+    const second = await cli(['poll', '--once'], env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^\d+ posts? waiting for the bot to send/mu);
+    const stores = await openStores({ storeUrl: null, dataDir: path.join(dir, 'data') });
+    try {
+      const kept = [...second.stdout.matchAll(/\[story (s[0-9a-f]+)\]/gu)].map((m) => m[1]);
+      expect(kept.length).toBeGreaterThan(0);
+      const pending = await stores.outbox.pending();
+      expect(pending.filter((p) => p.kind === 'story').map((p) => p.storyId).sort()).toEqual([...new Set(kept)].sort());
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it('refuses, with one line, to poll a store another process is polling', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { rss, IRRELEVANT } = await import('../support/articles.js');
+    const { openStores } = await import('../../src/store/keyv-store.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cw-poll-busy-'));
+    const feed = path.join(dir, 'feed.xml');
+    writeFileSync(feed, rss('Wire', IRRELEVANT));
+    const stores = await openStores({ storeUrl: null, dataDir: path.join(dir, 'data') });
+    try {
+      expect(await stores.lease.acquire('poller', 'the-bot', 60_000)).toBe(true);
+      const r = await cli(['poll', '--once'], { FEEDS: feed, DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: '' });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^compound-watch: another compound-watch process is polling this store/u);
+      expect(r.stdout).toBe('');
+    } finally {
+      await stores.close();
+    }
   });
 
   it('exits non-zero with one line when no configured feed is usable, at the default log level', async () => {
