@@ -1,6 +1,7 @@
 // The one place that reads the environment. Every problem is reported at once, in one readable message.
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
+import { sqliteFile } from './store/url.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -21,6 +22,14 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
+function sqliteFileOrNull(url: string): string | null {
+  try {
+    return sqliteFile(url);
+  } catch {
+    return null;
+  }
+}
+
 const url = (schemes: string[]) =>
   z
     .string()
@@ -38,7 +47,9 @@ const schema = z.object({
   DISCORD_API_BASE: url(['http', 'https']).optional(),
   FEEDS: z.string().optional(),
   DATA_DIR: z.string().trim().min(1).default('./data'),
-  STORE_URL: url(['sqlite', 'redis', 'rediss', 'postgres', 'postgresql']).optional(),
+  STORE_URL: url(['sqlite', 'redis', 'rediss', 'postgres', 'postgresql'])
+    .refine((v) => !/^sqlite:/iu.test(v) || sqliteFileOrNull(v) !== null, 'names no SQLite file (e.g. sqlite:///var/lib/compound-watch/store.sqlite)')
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   POLL_CRON: z
     .string()

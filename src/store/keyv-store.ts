@@ -2,7 +2,7 @@
 // Lists that several writers touch (day buckets, indexes, outbox) are read-modify-written under a
 // per-key lock, so concurrent tasks in one process never lose each other's updates; across processes
 // only the lease holder (the poller) writes them.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Keyv from 'keyv';
 // Backends are loaded when chosen (see openBackend), so these are type-only.
@@ -10,6 +10,7 @@ import type KeyvRedis from '@keyv/redis';
 import { shortHash } from '../core/hash.js';
 import type { Logger } from '../log.js';
 import { KeyedQueue } from '../serial.js';
+import { describeStoreUrl, sqliteFile, StoreError } from './url.js';
 import type { Metric, SourcedFigure, Story } from '../core/types.js';
 import type {
   FeedState,
@@ -31,9 +32,7 @@ import type {
 /** Figures kept per metric; the oldest drop off first. */
 const FIGURE_HISTORY_CAP = 2000;
 
-export class StoreError extends Error {
-  override readonly name = 'StoreError';
-}
+export { StoreError };
 
 interface Backend {
   keyv: Keyv;
@@ -68,21 +67,37 @@ export async function openStores(options: OpenStoreOptions): Promise<Stores> {
   return createStores(backend, options.logger);
 }
 
+/** How long a Redis store may take to answer at start-up before the command gives up with one line. */
+const REDIS_CONNECT_TIMEOUT_MS = 10_000;
+
 async function openBackend(options: OpenStoreOptions): Promise<Backend> {
-  const namespace = options.namespace ?? 'cw';
   if (options.memory) {
-    const keyv = new Keyv({ namespace });
+    const keyv = new Keyv({ namespace: options.namespace ?? 'cw' });
     return { keyv, name: 'memory', lease: memoryLease() };
   }
   const url = options.storeUrl ?? `sqlite://${path.join(options.dataDir, 'compound-watch.sqlite')}`;
+  try {
+    return await openUrl(url, options);
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    const where = options.storeUrl === null || options.storeUrl === undefined ? `SQLite file in DATA_DIR ${options.dataDir}` : describeStoreUrl(url);
+    throw new StoreError(`cannot open the store (${where}): ${msg.split('\n')[0] ?? msg}`, { cause: err });
+  }
+}
+
+async function openUrl(url: string, options: OpenStoreOptions): Promise<Backend> {
+  const namespace = options.namespace ?? 'cw';
   const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
   // Each backend is imported only when chosen. Besides start-up time, this matters for speed: @redis/client
   // defines a subclass of String, and merely loading it makes V8's string built-ins slower for the whole
   // process (rss-parser's parse of the bench feed: 215 ms without it, 300 ms with it).
   if (scheme === 'sqlite') {
     const { default: KeyvSqlite } = await import('@keyv/sqlite');
-    const file = url.replace(/^sqlite:\/\//u, '');
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const file = sqliteFile(url);
+    const dir = path.dirname(path.resolve(file));
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new StoreError(`cannot open the store: ${dir} is a file, not a directory (check DATA_DIR or STORE_URL)`);
+    mkdirSync(dir, { recursive: true });
     const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table: 'cw', busyTimeout: 10_000 });
     const keyv = new Keyv({ store: adapter, namespace });
     await adapter.query('PRAGMA journal_mode = WAL');
@@ -98,10 +113,12 @@ async function openBackend(options: OpenStoreOptions): Promise<Backend> {
     const { default: KeyvRedis } = await import('@keyv/redis');
     const adapter = new KeyvRedis(url);
     const keyv = new Keyv({ store: adapter, namespace, useKeyPrefix: false });
-    // node-redis reconnects by itself and queues commands meanwhile; say so in the logs, once per outage.
+    // node-redis reconnects by itself and queues commands meanwhile; say so in the logs, once per outage
+    // (an outage after start-up: a store that does not answer at start-up fails the start, see connectRedisOnce).
     let down = false;
+    let started = false;
     adapter.client.on('error', (err: unknown) => {
-      if (down) return;
+      if (down || !started) return;
       down = true;
       options.logger?.error('store connection lost (redis); reconnecting, commands are queued', { err });
     });
@@ -110,10 +127,8 @@ async function openBackend(options: OpenStoreOptions): Promise<Backend> {
       down = false;
       options.logger?.warn('store connection restored (redis)');
     });
-    await adapter.client.connect().catch((err: unknown) => {
-      // connect() rejects when already connecting/connected; only a real failure matters.
-      if (!adapter.client.isOpen) throw err;
-    });
+    await connectRedisOnce(adapter.client, url);
+    started = true;
     return { keyv, name: 'redis', lease: redisLease(adapter, namespace) };
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
@@ -522,4 +537,45 @@ export function createStores(backend: Backend, logger?: Logger): Stores {
       await keyv.disconnect().catch(() => undefined);
     },
   };
+}
+
+interface RedisClientLike {
+  connect(): Promise<unknown>;
+  destroy?(): void;
+  disconnect?(): Promise<void>;
+  readonly isOpen: boolean;
+  on(event: 'error', listener: (err: unknown) => void): unknown;
+  off(event: 'error', listener: (err: unknown) => void): unknown;
+}
+
+/**
+ * Connects once: a store that refuses the connection, fails the handshake or does not answer within
+ * REDIS_CONNECT_TIMEOUT_MS fails the start with one line, instead of node-redis retrying forever while the
+ * command hangs. After start-up node-redis reconnects by itself.
+ */
+async function connectRedisOnce(client: RedisClientLike, url: string): Promise<void> {
+  let onError: ((err: unknown) => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    onError = (err: unknown) => reject(err instanceof Error ? err : new Error(String(err)));
+    client.on('error', onError);
+    timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_CONNECT_TIMEOUT_MS / 1000} s`)), REDIS_CONNECT_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([
+      client.connect().catch((err: unknown) => {
+        // connect() rejects when already connecting/connected; only a real failure matters.
+        if (!client.isOpen) throw err;
+      }),
+      failed,
+    ]);
+  } catch (err) {
+    if (client.destroy) client.destroy();
+    else await client.disconnect?.().catch(() => undefined);
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new StoreError(`cannot reach the store (${describeStoreUrl(url)}): ${msg || 'connection failed'}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+    if (onError) client.off('error', onError);
+  }
 }
