@@ -14,9 +14,9 @@ Usage:
   compound-watch analyze SOURCE… [--json]  what the bot would keep, group, summarise and extract
   compound-watch poll --once [--json]      one poll cycle over the configured feeds, with the store
   compound-watch deploy-commands [--guild ID]  register the slash commands (global without --guild)
-  compound-watch help
+  compound-watch help                      this text (also: any command with --help)
 
-Configuration comes from the environment; see .env.example.`;
+Configuration comes from the environment; see .env.example. \`--json\` output: docs/json-output.md.`;
 
 /**
  * What a failed write to stdout means, usually that its reader stopped early (`analyze --json … | head`). A
@@ -40,9 +40,24 @@ function handleStdoutErrors(warn: ((msg: string) => void) | null): void {
   });
 }
 
+const COMMANDS = new Set(['run', 'analyze', 'poll', 'deploy-commands', 'help']);
+/** The options each command takes (--help works with every one). */
+const OPTIONS: Record<string, readonly string[]> = { run: [], analyze: ['json'], poll: ['once', 'json'], 'deploy-commands': ['guild'], help: [] };
+/** A Discord server (guild) id: a snowflake, 17 to 20 digits. */
+const SNOWFLAKE_RE = /^\d{17,20}$/u;
+
+function printHelp(): number {
+  handleStdoutErrors(null);
+  process.stdout.write(HELP + '\n');
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command = 'run', ...rest] = argv;
   try {
+    if (command === '--help' || command === '-h') return printHelp();
+    // An unknown command is a usage error whatever the configuration says.
+    if (!COMMANDS.has(command)) throw new UsageError(`unknown command "${command}" (try: compound-watch help)`);
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
@@ -50,12 +65,19 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         once: { type: 'boolean', default: false },
         guild: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
       },
     });
-    if (command === 'help' || command === '--help' || command === '-h') {
-      handleStdoutErrors(null);
-      process.stdout.write(HELP + '\n');
-      return 0;
+    if (command === 'help' || values.help) return printHelp();
+    for (const option of ['json', 'once', 'guild'] as const) {
+      const given = option === 'guild' ? values.guild !== undefined : values[option];
+      if (given && !OPTIONS[command]?.includes(option)) throw new UsageError(`${command} takes no --${option} (try: compound-watch help)`);
+    }
+    if (command !== 'analyze' && positionals.length > 0) {
+      throw new UsageError(`${command} takes no arguments, got "${positionals[0] ?? ''}"${command === 'deploy-commands' ? ' (a server id goes after --guild)' : ''}`);
+    }
+    if (values.guild !== undefined && !SNOWFLAKE_RE.test(values.guild.trim())) {
+      throw new UsageError(`--guild takes a server id (17 to 20 digits), got "${values.guild}"; leave --guild out to register globally`);
     }
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel, secrets: config.discordToken ? [config.discordToken] : [] });
@@ -77,10 +99,10 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'deploy-commands': {
         const { deployCommands } = await import('./discord/deploy.js');
-        return await deployCommands({ config, logger, guildId: values.guild ?? null, stdout });
+        return await deployCommands({ config, logger, guildId: values.guild?.trim() ?? null, stdout });
       }
       default:
-        throw new UsageError(`unknown command "${command}" (try: compound-watch help)`);
+        return printHelp();
     }
   } catch (err) {
     if (err instanceof ConfigError || err instanceof UsageError) {
@@ -89,7 +111,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const msg = err instanceof Error ? err.message : String(err);
     if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`compound-watch: ${msg}\n`);
+      // Node's first sentence ("Unknown option '--verbose'"); the rest is advice about "--" that confuses more.
+      process.stderr.write(`compound-watch: ${msg.split(/\.\s/u)[0] ?? msg} (try: compound-watch help)\n`);
       return 2;
     }
     process.stderr.write(`compound-watch: ${msg.split('\n')[0]}\n`);
