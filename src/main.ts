@@ -124,6 +124,8 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     const result = await runPollCycle(core.cycleDeps, sources, {
       // A stable slot per feed inside the interval: publishers see us at the same moment each cycle.
       delayFor: (source) => staggerDelay(source, spread),
+      // Shutdown ends the waits between feeds at once (a staggered cycle spans up to half the interval).
+      signal: shutdown.signal,
     });
     await queueFeedNotices(
       {
@@ -164,6 +166,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
 
   // Cycles never overlap: a cycle that is still running makes the next trigger a no-op.
   let running: Promise<CycleResult | null> | null = null;
+  const shutdown = new AbortController();
   let stopping = false;
   const safeCycle = (staggered = false): Promise<CycleResult | null> => {
     if (stopping) return Promise.resolve(null);
@@ -196,6 +199,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     cycle: () => safeCycle(overrides.staggerMs !== undefined),
     async stop() {
       stopping = true;
+      shutdown.abort();
       clearInterval(renewal);
       if (task) await task.stop();
       if (running) await running;

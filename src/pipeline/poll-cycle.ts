@@ -154,6 +154,11 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
     }
     const delay = options.delayFor?.(source) ?? 0;
     if (delay > 0) await sleep(delay, options.signal);
+    // Shutting down: a feed not fetched yet waits for the next start, with its state untouched.
+    if (options.signal?.aborted) {
+      outcome.status = 'not_due';
+      return outcome;
+    }
     const attemptAt = now();
     try {
       const validators = options.analyze
@@ -220,6 +225,11 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
       }
       return outcome;
     } catch (err) {
+      if (options.signal?.aborted) {
+        // A fetch cut short by shutdown is not the feed's failure: nothing is recorded, it is polled next start.
+        outcome.status = 'not_due';
+        return outcome;
+      }
       const message = describeError(err);
       outcome.status = 'error';
       outcome.error = message;
