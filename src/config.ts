@@ -50,7 +50,12 @@ const schema = z.object({
   STORE_URL: url(['sqlite', 'redis', 'rediss', 'postgres', 'postgresql'])
     .refine((v) => !/^sqlite:/iu.test(v) || sqliteFileOrNull(v) !== null, 'names no SQLite file (e.g. sqlite:///var/lib/compound-watch/store.sqlite)')
     .optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'must be one of debug, info, warn, error, silent' }))
+    .default('info'),
   POLL_CRON: z
     .string()
     .trim()

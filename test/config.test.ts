@@ -114,6 +114,12 @@ describe('invalid configuration', () => {
     expect(err.message).not.toContain('POLL_CRON');
   });
 
+  it('reads LOG_LEVEL in any case and with spaces around it, and says what it may be', () => {
+    expect(loadConfig({ LOG_LEVEL: ' DEBUG ' }).logLevel).toBe('debug');
+    expect(loadConfig({ LOG_LEVEL: 'Warn' }).logLevel).toBe('warn');
+    expect(configError({ LOG_LEVEL: 'loud' }).message).toContain('LOG_LEVEL must be one of debug, info, warn, error, silent');
+  });
+
   it('names a single bad key on its own', () => {
     const err = configError({ FEED_MAX_BYTES: String(512 * 1024 * 1024) });
     expect(err.message).toContain('FEED_MAX_BYTES');

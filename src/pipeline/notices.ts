@@ -61,7 +61,7 @@ export async function queueFeedNotices(deps: NoticeDeps, outcomes: FeedOutcome[]
     const run = state.lastSuccess ?? 'never';
     const id = `${shortHash(o.source, 12)}:${shortHash(run, 8)}:${failing ? 'down' : 'up'}`;
     const text = failing
-      ? `⚠️ Feed failing: <${o.source}> has failed ${state.consecutiveFailures} times in a row. Last error: ${(state.lastError ?? 'unknown').slice(0, 300)}. It keeps being retried with backoff; nothing is dropped.`
+      ? `⚠️ Feed failing: <${o.source}> has failed ${state.consecutiveFailures === 1 ? 'once' : `${state.consecutiveFailures} times in a row`}. Last error: ${(state.lastError ?? 'unknown').slice(0, 300)}. It keeps being retried with backoff; nothing is dropped.`
       : `✅ Feed recovered: <${o.source}> is working again.`;
     for (const t of await deps.targets(o.source)) {
       if (await deps.stores.outbox.get(`${t.channelId}:notice:${id}`)) continue;

@@ -295,6 +295,10 @@ export async function runPollCycle(deps: CycleDeps, sources: string[], options: 
   };
 
   const feeds = await Promise.all(unique.map((s) => pollOne(s)));
+  // analyze reports each feed in its own output.
+  for (const f of options.analyze ? [] : feeds) {
+    deps.logger.debug('feed polled', { source: f.source, status: f.status, entries: f.entries, newItems: f.newItems, error: f.error });
+  }
   if (!options.analyze) await deps.editorial.save();
   return { feeds, changed, startedAt, finishedAt: now().toISOString() };
 }

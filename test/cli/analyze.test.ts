@@ -236,6 +236,21 @@ describe('compound-watch poll --once', () => {
     }
   });
 
+  it('logs a debug line per feed at LOG_LEVEL=debug, and nothing at the default level', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cw-poll-debug-'));
+    const good = path.join(REAL, 'feed-rs__rss_2.0_nbcny.xml');
+    const env = { FEEDS: `${good},/nonexistent/feed.xml`, DATA_DIR: path.join(dir, 'data') };
+    const debug = await cli(['poll', '--once'], { ...env, LOG_LEVEL: 'debug' });
+    const lines = debug.stderr.trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string; source?: string; status?: string });
+    expect(lines.filter((l) => l.msg === 'feed polled').map((l) => [l.source, l.status])).toEqual([
+      [good, 'ok'],
+      ['/nonexistent/feed.xml', 'error'],
+    ]);
+    expect((await cli(['poll', '--once'], { ...env, LOG_LEVEL: 'info' })).stderr).toBe('');
+  });
+
   it('exits non-zero with one line when no configured feed is usable, at the default log level', async () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
