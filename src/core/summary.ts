@@ -25,6 +25,58 @@ const TRAILER_HEADING =
 const ITERATIONS = 20;
 
 /**
+ * Sentences that belong to the page, not the story: feed trailers ("The post … appeared first on …", "Continue
+ * reading"), links to other stories ("Read more: …"), photo credits and captions, a lone byline, an ellipsis.
+ */
+const BOILERPLATE_RE = new RegExp(
+  [
+    String.raw`^the post .{1,300} appeared first on .{1,120}$`,
+    String.raw`^(?:continue reading|read (?:the )?(?:full|whole|rest of the) (?:story|article)|read more|click here|subscribe|sign up|already a subscriber|log in|follow us|share this|advertisement)\b.{0,120}$`,
+    String.raw`^(?:read more|read also|also read|related|see also|watch|listen|more|baca juga|xem thêm|อ่านเพิ่มเติม|相关阅读|延伸阅读)\s*[:：|]`,
+    String.raw`^(?:photo|photos|image|picture|pictures|file photo|foto|ảnh|ภาพ|图|图片|រូបភាព)\b\s*[:：]`,
+    String.raw`^\(?(?:photo|image|picture|foto|ảnh)\s*(?:credit)?\s*[:：]?[^)]{0,80}\)?$`,
+    String.raw`^by [\p{Lu}][\p{L}.'’-]*(?: (?:and )?[\p{Lu}][\p{L}.'’-]*){0,4}\.?$`,
+    String.raw`^(?:\[?(?:…|\.\.\.)\]?)+$`,
+  ].join('|'),
+  'iu',
+);
+
+/**
+ * A wire dateline before the first words ("PHNOM PENH, Jan 12 (Reuters) - ", "JAKARTA (AFP) — ",
+ * "BANGKOK — "): where and who, said again in every report, never the news.
+ */
+const WIRES = 'Reuters|AFP|AP|Xinhua|Bernama|Antara|ANTARA|VNA|Kyodo|Yonhap|UPI|dpa|EFE';
+const DATELINE_RE = new RegExp(
+  // "PHNOM PENH, Jan 12 (Reuters) - ", "BANGKOK — ", or a city in any case before a wire: "Jakarta (ANTARA) - ".
+  String.raw`^(?:[\p{Lu}][\p{Lu} .'’-]{1,40}(?:,\s*[\p{L}]{3,9}\.?\s+\d{1,2})?\s*(?:\((?:${WIRES})\)\s*)?|[\p{Lu}][\p{L} .'’-]{1,40}(?:,\s*[\p{L}]{3,9}\.?\s+\d{1,2})?\s*\((?:${WIRES})\)\s*)[-–—]{1,2}\s+`,
+  'u',
+);
+
+/** A feed excerpt's tail: "[…]", "… Continue reading →", "Read more »". */
+const TRAILER_RE = /\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)?\s*(?:continue reading|read more|read the full (?:story|article))\s*(?:→|»|›|>|\.\.\.|…)?\s*$|\s*\[(?:…|\.\.\.)\]\s*$/iu;
+
+/** The article's own sentences: boilerplate left out, a feed excerpt's tail and a wire dateline cut off. */
+function articleSentences(text: string): SentenceSpan[] {
+  const out: SentenceSpan[] = [];
+  for (const whole of splitSentences(text)) {
+    if (BOILERPLATE_RE.test(whole.text.trim())) continue;
+    const trailer = TRAILER_RE.exec(whole.text);
+    const span = trailer ? { ...whole, text: whole.text.slice(0, trailer.index), end: whole.start + trailer.index } : whole;
+    if (span.text.trim() === '') continue;
+    const dateline = out.length === 0 ? DATELINE_RE.exec(span.text) : null;
+    // A dateline standing alone (its paragraph ends at the dash): nothing of the story in it.
+    if (out.length === 0 && DATELINE_RE.exec(`${span.text.trimEnd()} `)?.[0].trimEnd() === span.text.trim()) continue;
+    // Only a dateline in capitals with something after it: "UN — " alone is too short to be sure of.
+    if (dateline && dateline[0].trim().length >= 6 && span.text.length > dateline[0].length + 20) {
+      out.push({ text: span.text.slice(dateline[0].length), start: span.start + dateline[0].length, end: span.end });
+      continue;
+    }
+    out.push(span);
+  }
+  return out;
+}
+
+/**
  * A TF-IDF vector over this document's own vocabulary: term ids ascending, so cosine is a merge-join over
  * two short arrays instead of string-keyed map lookups (this runs ~n²/2 times per item).
  */
@@ -140,7 +192,7 @@ interface Candidate {
 export function summarize(text: string, options: SummaryOptions = {}): string {
   const maxSentences = Math.max(1, options.maxSentences ?? 3);
   const minSentences = Math.min(maxSentences, Math.max(1, options.minSentences ?? 2));
-  const all = splitSentences(text);
+  const all = articleSentences(text);
   if (all.length === 0) return '';
   if (all.length <= maxSentences) return lead(all, maxSentences);
 

@@ -69,6 +69,32 @@ describe('summarize', () => {
     expect(s).not.toContain('weather');
   });
 
+  it('leaves out what belongs to the page, not the story: trailers, links, captions, bylines, datelines', () => {
+    const wordpress = 'Police in Banteay Meanchey rescued 45 workers from a scam compound on Monday. The post Police rescue 45 workers appeared first on Khmer Times.';
+    expect(summarize(wordpress)).toBe('Police in Banteay Meanchey rescued 45 workers from a scam compound on Monday.');
+    expect(summarize('Police detained 40 people for questioning […] Continue reading →')).toBe('Police detained 40 people for questioning');
+    const wire = [
+      'By Sokha Chan and Maria Lopez',
+      'PHNOM PENH, Jan 12 (Reuters) -',
+      'Photo: Sokha Chan',
+      'More than 1,400 Indonesians have sought help at their embassy after leaving scam compounds, officials said.',
+      'Subscribe now to get unlimited access to all our stories for just $1 a month.',
+      'Already a subscriber?',
+      'The exodus began last week when operators started releasing workers ahead of a deadline.',
+      'Read more: Cambodia vows to shut down all scam centres by April',
+      'Many arrived without passports, which they said had been taken by their bosses.',
+      'Rights groups estimate that up to 100,000 people remain inside compounds in the country.',
+    ].join('\n');
+    const summary = summarize(wire);
+    expect(summary).toMatch(/^More than 1,400 Indonesians have sought help/u);
+    for (const junk of ['Sokha', 'Reuters', 'Subscribe', 'subscriber', 'Read more', 'Photo']) expect(summary).not.toContain(junk);
+    expect(summarize('Jakarta (ANTARA) - KBRI Phnom Penh memulangkan 120 WNI korban penipuan online dari Kamboja pada Senin. Mereka tiba di Jakarta pada malam hari.')).toMatch(
+      /^KBRI Phnom Penh memulangkan 120 WNI/u,
+    );
+    // Not a byline, not a dateline: the story itself.
+    expect(summarize('By Tuesday, police had freed 300 workers from the compound in Bavet. More were expected to leave.')).toMatch(/^By Tuesday, police had freed/u);
+  });
+
   it('gives sensible summaries of the seed reports', () => {
     const a = summarize(seedA);
     const b = summarize(seedB);
