@@ -80,7 +80,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 function formatBytes(n: number): string {
   if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  // Two decimals, not one: a limit one byte under 6 MiB must not read "6.0 MiB".
+  if (n >= 1024 * 1024) return `${(Math.floor((n / (1024 * 1024)) * 100) / 100).toFixed(2)} MiB`;
   if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
   return `${n} bytes`;
 }
@@ -90,7 +91,7 @@ function seconds(ms: number): string {
 }
 
 function tooLarge(maxBytes: number): FeedError {
-  return new FeedError('too_large', `body exceeds ${formatBytes(maxBytes)} limit`);
+  return new FeedError('too_large', `body exceeds ${formatBytes(maxBytes)} limit (FEED_MAX_BYTES=${maxBytes})`);
 }
 
 /** Fetches a feed from an http(s) URL, a `file:` URL or a file path. */

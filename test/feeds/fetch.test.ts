@@ -141,7 +141,7 @@ describe('fetchSource over HTTP', () => {
   it('refuses a 6 MiB body (declared length and chunked)', async () => {
     const declared = await fetchError(fetchSource(server.url('/big')));
     expect(declared.code).toBe('too_large');
-    expect(declared.message).toBe('body exceeds 5 MiB limit');
+    expect(declared.message).toBe('body exceeds 5 MiB limit (FEED_MAX_BYTES=5242880)');
     const chunked = await fetchError(fetchSource(server.url('/big-chunked')));
     expect(chunked.code).toBe('too_large');
   });
