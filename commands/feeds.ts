@@ -5,20 +5,28 @@ import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInter
 import { UserError, type Command, type CommandContext } from '../src/discord/command.js';
 import { infoEmbed, joinLines, LIMITS, neutraliseMentions, truncate } from '../src/discord/render.js';
 import { guildFeeds, requireGuildId, respond } from '../src/discord/respond.js';
+import { withoutCredentials } from '../src/core/credentials.js';
 import { counted } from '../src/core/words.js';
 
-/** The URL as the URL parser writes it, so "HTTPS://Example.com/feed" and "https://example.com/feed" are one feed. */
+/**
+ * The URL as the URL parser writes it, so "HTTPS://Example.com/feed" and "https://example.com/feed" are one
+ * feed; a fragment never reaches the server and "feed?" is "feed", so neither makes another feed either.
+ */
 function normalise(url: string): string {
   const trimmed = url.trim();
   try {
-    return new URL(trimmed).href;
+    const parsed = new URL(trimmed);
+    parsed.hash = '';
+    if (parsed.href.endsWith('?')) parsed.search = '';
+    return parsed.href;
   } catch {
     return trimmed;
   }
 }
 
+/** A feed URL in a reply: code style, never a mention, never its login. */
 function shown(url: string): string {
-  return `\`${neutraliseMentions(truncate(url.replace(/`/gu, ''), 200))}\``;
+  return `\`${neutraliseMentions(truncate(withoutCredentials(url).replace(/`/gu, ''), 200))}\``;
 }
 
 async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext, guildId: string): Promise<string> {

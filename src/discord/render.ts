@@ -4,6 +4,7 @@
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import { formatFigureValue } from '../core/registry.js';
 import type { OutletKind, Report, SourcedFigure, Story } from '../core/types.js';
+import { withoutCredentials } from '../core/credentials.js';
 import { counted } from '../core/words.js';
 import type { FeedState } from '../store/ports.js';
 
@@ -224,7 +225,7 @@ export function feedHealthText(state: FeedState | undefined, now: Date): string 
   if (!state || health === 'not_polled') return 'not polled yet';
   const success = state.lastSuccess ? `last success ${relativeAge(state.lastSuccess, now)}` : 'never succeeded';
   if (health === 'ok') return `ok, ${success}`;
-  const error = state.lastError ? `, last error: ${escapeText(truncate(state.lastError, 160))}` : '';
+  const error = state.lastError ? `, last error: ${escapeText(truncate(withoutCredentials(state.lastError), 160))}` : '';
   return `failing: ${counted(state.consecutiveFailures, 'failure')} in a row${error}; ${success}`;
 }
 

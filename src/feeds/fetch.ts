@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Transform, Writable, type Readable } from 'node:stream';
+import { withoutCredentials } from '../core/credentials.js';
 import { pipeline } from 'node:stream/promises';
 import { decodeFeedBytes } from './decode.js';
 
@@ -222,10 +223,10 @@ async function fetchHttp(source: string, opts: FetchOptions): Promise<FetchResul
         try {
           next = new URL(res.headers.location, url);
         } catch (err) {
-          throw new FeedError('http_status', `HTTP ${status} with an invalid Location from ${url.href}`, { status, cause: err });
+          throw new FeedError('http_status', `HTTP ${status} with an invalid Location from ${withoutCredentials(url.href)}`, { status, cause: err });
         }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-          throw new FeedError('bad_scheme', `redirect to unsupported scheme ${next.protocol} from ${url.href}`, { status });
+          throw new FeedError('bad_scheme', `redirect to unsupported scheme ${next.protocol} from ${withoutCredentials(url.href)}`, { status });
         }
         url = next;
         continue;
@@ -265,7 +266,7 @@ async function finish(hop: Hop, opts: FetchOptions, maxBytes: number, signal: Ab
       extra.retryAfterMs = retryAfterMs;
       suffix = ` (retry after ${seconds(Math.round(retryAfterMs / 1000) * 1000)})`;
     }
-    throw new FeedError('http_status', `HTTP ${status} ${reason} from ${url.href}${suffix}`, extra);
+    throw new FeedError('http_status', `HTTP ${status} ${reason} from ${withoutCredentials(url.href)}${suffix}`, extra);
   }
   const declared = Number(headerString(res.headers['content-length']) ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -298,7 +299,7 @@ function decoderFor(encoding: string, url: URL): Transform {
     case 'br':
       return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
     default:
-      throw new FeedError('network', `unsupported Content-Encoding "${encoding}" from ${url.href}`);
+      throw new FeedError('network', `unsupported Content-Encoding "${encoding}" from ${withoutCredentials(url.href)}`);
   }
 }
 
@@ -354,7 +355,7 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.
 function requestOnce(url: URL, opts: FetchOptions, signal: AbortSignal): Promise<Hop> {
   return new Promise<Hop>((resolve, reject) => {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      reject(new FeedError('bad_scheme', `unsupported URL scheme ${url.protocol} in ${url.href}`));
+      reject(new FeedError('bad_scheme', `unsupported URL scheme ${url.protocol} in ${withoutCredentials(url.href)}`));
       return;
     }
     const host = stripBrackets(url.hostname);

@@ -1,5 +1,6 @@
 // Never silent: when a feed has failed N times in a row, every server that follows it hears about it once
 // in its admin channel, and once more when the feed recovers. Notices travel through the outbox too.
+import { withoutCredentials } from '../core/credentials.js';
 import { shortHash } from '../core/hash.js';
 import type { Logger } from '../log.js';
 import type { FeedState, OutboxEntry, Stores } from '../store/ports.js';
@@ -61,8 +62,8 @@ export async function queueFeedNotices(deps: NoticeDeps, outcomes: FeedOutcome[]
     const run = state.lastSuccess ?? 'never';
     const id = `${shortHash(o.source, 12)}:${shortHash(run, 8)}:${failing ? 'down' : 'up'}`;
     const text = failing
-      ? `⚠️ Feed failing: <${o.source}> has failed ${state.consecutiveFailures === 1 ? 'once' : `${state.consecutiveFailures} times in a row`}. Last error: ${(state.lastError ?? 'unknown').slice(0, 300)}. It keeps being retried with backoff; nothing is dropped.`
-      : `✅ Feed recovered: <${o.source}> is working again.`;
+      ? `⚠️ Feed failing: <${withoutCredentials(o.source)}> has failed ${state.consecutiveFailures === 1 ? 'once' : `${state.consecutiveFailures} times in a row`}. Last error: ${withoutCredentials(state.lastError ?? 'unknown').slice(0, 300)}. It keeps being retried with backoff; nothing is dropped.`
+      : `✅ Feed recovered: <${withoutCredentials(o.source)}> is working again.`;
     for (const t of await deps.targets(o.source)) {
       if (await deps.stores.outbox.get(`${t.channelId}:notice:${id}`)) continue;
       await deps.stores.outbox.put(noticeEntry(t, id, text, now));

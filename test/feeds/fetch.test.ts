@@ -196,6 +196,12 @@ describe('fetchSource over HTTP', () => {
     expect(err.message).toBe(`HTTP 404 Not Found from ${server.url('/gone')}`);
   });
 
+  it('never puts the login of a feed URL into its error message', async () => {
+    const withLogin = server.url('/gone').replace('http://', 'http://advocacy:hunter2-S3cret@');
+    const err = await fetchError(fetchSource(withLogin));
+    expect(err.message).toBe(`HTTP 404 Not Found from ${server.url('/gone')}`);
+  });
+
   it('calls checkAddress with the connected address and refuses when it throws', async () => {
     const seen: Array<[string, number, string]> = [];
     const ok = await fetchSource(server.url('/feed'), { checkAddress: (a, f, h) => void seen.push([a, f, h]) });
