@@ -137,6 +137,9 @@ export class Editorial {
     // always merge into what the store has, and never add a report or figure twice.
     const existing = await this.loadStory(assignment.storyId);
     if (existing?.itemIds.includes(item.id)) return { record, story: existing };
+    // The same article reached through another feed of its outlet (a section or tag feed), under another id:
+    // one report already stands for it, and a second would read as another outlet confirming the story.
+    if (item.link !== null && existing?.reports.some((r) => r.link === item.link)) return { record, story: existing };
     const date = item.published ?? seenAt;
     const sourced: SourcedFigure[] = figures.map((f) => ({
       ...f,

@@ -108,6 +108,27 @@ describe('compound-watch analyze', () => {
     for (const i of out.items) expect(i.summary.length).toBeGreaterThan(0);
   });
 
+  it('counts one article reached through two feeds of its outlet as one report', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { rss, EVENT_RAID, IRRELEVANT } = await import('../support/articles.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cw-two-feeds-'));
+    // A site's main feed and its tag feed: the same article under a guid that is not a URL (so two item ids).
+    const main = path.join(dir, 'main.xml');
+    const tag = path.join(dir, 'tag.xml');
+    writeFileSync(main, rss('Local News', [EVENT_RAID, ...IRRELEVANT]));
+    writeFileSync(tag, rss('Local News', [EVENT_RAID]));
+    const { code, stdout } = await cli(['analyze', '--json', main, tag]);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as AnalyzeOutput;
+    const raid = out.items.filter((i) => i.title === EVENT_RAID.title);
+    expect(raid).toHaveLength(2);
+    expect(new Set(raid.map((i) => i.storyId)).size).toBe(1);
+    expect(out.stories).toHaveLength(1);
+    expect(out.stories[0]?.itemIds).toHaveLength(1);
+    expect(out.stories[0]?.outlets).toEqual(['Local News']);
+  });
+
   it('reports a bad source per feed and still analyses the others', async () => {
     const good = path.join(REAL, 'feed-rs__rss_2.0_nbcny.xml');
     const { code, stdout } = await cli(['analyze', '--json', good, '/nonexistent/feed.xml']);
