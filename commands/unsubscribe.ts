@@ -3,6 +3,8 @@ import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError, type Command } from '../src/discord/command.js';
 import { infoEmbed } from '../src/discord/render.js';
 import { requireGuildId, respond } from '../src/discord/respond.js';
+import { withdrawChannelPosts } from '../src/pipeline/dispatch.js';
+import { counted } from '../src/core/words.js';
 
 export default {
   data: new SlashCommandBuilder()
@@ -19,8 +21,11 @@ export default {
     const kept = settings.subscriptions.filter((s) => s.channelId !== channel.id);
     if (kept.length === settings.subscriptions.length) throw new UserError(`<#${channel.id}> is not subscribed.`);
     await ctx.stores.guilds.put({ ...settings, subscriptions: kept });
+    // What was already queued for the channel goes too: "no more stories" means none, not the ones in line.
+    const withdrawn = await withdrawChannelPosts(ctx.stores, channel.id, ctx.now());
+    const dropped = withdrawn > 0 ? ` ${counted(withdrawn, 'queued post')} withdrawn.` : '';
     await respond(interaction, {
-      embeds: [infoEmbed('Unsubscribed', `No more stories will be posted to <#${channel.id}>. ${kept.length} subscription(s) left.`)],
+      embeds: [infoEmbed('Unsubscribed', `No more stories will be posted to <#${channel.id}>.${dropped} ${counted(kept.length, 'subscription')} left.`)],
       ephemeral: true,
     });
   },

@@ -65,11 +65,16 @@ export async function queueDueDigests(deps: DigestDeps): Promise<number> {
   let queued = 0;
   for (const g of await deps.stores.guilds.list()) {
     for (const sub of g.subscriptions) {
-      const waiting = await deps.stores.outbox.awaitingDigest(sub.channelId);
-      if (waiting.length === 0) continue;
       const lastKey = `digest:${sub.channelId}`;
       const date = digestDue(sub, now, await deps.stores.meta.get<string>(lastKey));
       if (!date) continue;
+      const waiting = await deps.stores.outbox.awaitingDigest(sub.channelId);
+      if (waiting.length === 0) {
+        // Today's digest time has come with nothing to send: the day is done, and what arrives later waits
+        // for tomorrow's digest instead of going out at once, at whatever hour it came.
+        await deps.stores.meta.set(lastKey, date);
+        continue;
+      }
 
       const stories = rankStories(
         (await Promise.all(waiting.map((e) => (e.storyId ? deps.stores.stories.get(e.storyId) : undefined)))).filter(

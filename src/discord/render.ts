@@ -113,7 +113,8 @@ export function joinLines(lines: readonly string[], max: number, moreLabel = 'mo
     const add = (out.length > 0 ? 1 : 0) + line.length;
     if (length + add + tail > max) {
       const left = lines.length - i;
-      const note = `${ELLIPSIS} and ${left} ${moreLabel}`;
+      // "more figures", but "1 more figure".
+      const note = `${ELLIPSIS} and ${left} ${left === 1 ? moreLabel.replace(/s$/u, '') : moreLabel}`;
       if (out.length === 0) return truncate(line, max);
       return length + 1 + note.length <= max ? `${out.join('\n')}\n${note}` : out.join('\n');
     }

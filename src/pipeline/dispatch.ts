@@ -36,6 +36,21 @@ export const previewTargets: TargetResolver = async () => [
   { guildId: 'preview', channelId: 'preview', mode: 'instant', since: '1970-01-01T00:00:00.000Z' },
 ];
 
+/**
+ * Withdraws what is queued for a channel that was unsubscribed: stories and digests not sent yet, edits of
+ * posts already sent, and stories waiting for its digest. They are marked failed with the reason, never sent.
+ * Notices (feed health for admins) are left alone. Returns how many were withdrawn.
+ */
+export async function withdrawChannelPosts(stores: Stores, channelId: string, now: Date): Promise<number> {
+  const queued = [...(await stores.outbox.pending()), ...(await stores.outbox.awaitingDigest(channelId))].filter(
+    (e) => e.channelId === channelId && e.kind !== 'notice',
+  );
+  for (const e of queued) {
+    await stores.outbox.put({ ...e, status: 'failed', lastError: 'not sent: the channel was unsubscribed', updatedAt: now.toISOString() });
+  }
+  return queued.length;
+}
+
 /** A fresh outbox entry with the bookkeeping fields at their start values. */
 export function newOutboxEntry(
   fields: Pick<OutboxEntry, 'key' | 'guildId' | 'channelId' | 'kind' | 'storyId' | 'text' | 'status' | 'nonce' | 'wantedVersion'>,

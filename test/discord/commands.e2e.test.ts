@@ -370,9 +370,19 @@ describe('admin commands', () => {
     expect(text).toContain(`<#${NEWS_A}> — instant`);
   });
 
-  it('/unsubscribe removes the channel; a channel that is not subscribed is an error', async () => {
-    await run('unsubscribe', [channel('channel', NEWS_A)], { permissions: ADMIN });
+  it('/unsubscribe removes the channel and withdraws what was queued for it; a channel that is not subscribed is an error', async () => {
+    const { newOutboxEntry } = await import('../../src/pipeline/dispatch.js');
+    const queued = (key: string, status: 'pending' | 'digest') =>
+      newOutboxEntry({ key, guildId: GUILD_A, channelId: NEWS_A, kind: 'story', storyId: key, text: null, status, nonce: `n-${key}`, wantedVersion: 1 }, new Date());
+    await stores.outbox.put(queued('s-waiting-retry', 'pending'));
+    await stores.outbox.put(queued('s-waiting-digest', 'digest'));
+    const reply = seen(await run('unsubscribe', [channel('channel', NEWS_A)], { permissions: ADMIN }));
+    expect(reply).toContain('2 queued posts withdrawn');
+    expect(reply).toContain('0 subscriptions left');
     expect((await stores.guilds.get(GUILD_A)).subscriptions).toEqual([]);
+    expect((await stores.outbox.pending()).filter((e) => e.channelId === NEWS_A)).toEqual([]);
+    expect(await stores.outbox.awaitingDigest(NEWS_A)).toEqual([]);
+    expect((await stores.outbox.get('s-waiting-retry'))?.status).toBe('failed');
     expect((await run('unsubscribe', [channel('channel', NEWS_A)], { permissions: ADMIN })).content).toContain('not subscribed');
   });
 });

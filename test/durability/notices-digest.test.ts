@@ -30,6 +30,8 @@ const G_BACKLOG = guild('1220000000000000400', ['1220000000000000401', '12200000
 const [B_GENERAL, B_DIGEST] = ['1220000000000000401', '1220000000000000402'];
 const G_CAP = guild('1220000000000000300', ['1220000000000000301', '1220000000000000302']);
 const [C_GENERAL, C_NEWS] = ['1220000000000000301', '1220000000000000302'];
+const G_LATE = guild('1220000000000000500', ['1220000000000000501', '1220000000000000502']);
+const [L_GENERAL, L_DIGEST] = ['1220000000000000501', '1220000000000000502'];
 
 let fake: FakeDiscord;
 let feeds: FeedServer;
@@ -66,7 +68,7 @@ const titleOf = (m: { embeds: unknown[] }) => ((m.embeds[0] ?? {}) as { title?: 
 const at = (iso: string) => new Date(iso);
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ guilds: [G_NOTICE, G_DIGEST, G_BACKLOG, G_CAP] });
+  fake = await FakeDiscord.start({ guilds: [G_NOTICE, G_DIGEST, G_BACKLOG, G_CAP, G_LATE] });
   feeds = await startFeedServer();
 });
 
@@ -174,6 +176,36 @@ describe('daily digests', () => {
     await b.cycle();
     expect(posts(D_DIGEST)).toHaveLength(1);
     expect(posts(D_GENERAL)).toHaveLength(0);
+    expect(fake.errors).toEqual([]);
+  });
+
+  it('a story that arrives after the digest hour waits for the next day\'s digest, not sent at once', async () => {
+    const clock = { now: at('2026-03-12T16:00:00Z') };
+    const feed = serve('/late.xml', [EVENT_SANCTIONS]);
+    const b = await start([feed], clock);
+    await b.cycle(); // primes
+    await subscribeIn(G_LATE, L_GENERAL, L_DIGEST, [
+      { name: 'mode', type: 3, value: 'digest' },
+      { name: 'hour', type: 4, value: 7 },
+      { name: 'timezone', type: 3, value: 'UTC' },
+    ]);
+    clock.now = at('2026-03-12T17:00:00Z'); // past 07:00, nothing waiting: today's digest slot has passed
+    await b.cycle();
+    const fresh = manyEvents(2, { offset: 40, latest: at('2026-03-12T16:30:00Z') });
+    docs.set('/late.xml', [...fresh, EVENT_SANCTIONS]);
+    clock.now = at('2026-03-12T17:05:00Z');
+    await b.cycle();
+    clock.now = at('2026-03-12T23:55:00Z');
+    await b.cycle();
+    expect(posts(L_DIGEST)).toHaveLength(0);
+    expect(await b.core.stores.outbox.awaitingDigest(L_DIGEST)).toHaveLength(2);
+
+    clock.now = at('2026-03-13T07:05:00Z');
+    await b.cycle();
+    expect(posts(L_DIGEST)).toHaveLength(1);
+    const digest = posts(L_DIGEST)[0]?.content ?? '';
+    expect(digest).toMatch(/Daily digest — 2026-03-13/u);
+    for (const a of fresh) expect(digest, a.title).toContain(a.title);
     expect(fake.errors).toEqual([]);
   });
 
