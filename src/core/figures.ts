@@ -774,6 +774,12 @@ const PEOPLE_METRICS: ReadonlySet<Metric> = new Set([
   'people_arrested', 'sanctioned',
 ]);
 
+/** Larger is not a figure: more than every person alive, or money beyond any economy's output. */
+const MAX_COUNT = 1e9;
+const MAX_AMOUNT = 1e14;
+/** Twelve or more digits with no separator: an identifier, not a number anyone writes as an amount. */
+const LONG_DIGIT_RUN_RE = /\d{12,}/u;
+
 const SUSPECT_METRICS: ReadonlySet<Metric> = new Set(['people_arrested', 'people_repatriated', 'sanctioned']);
 const UNITLESS_METRICS: ReadonlySet<Metric> = new Set<Metric>([...PEOPLE_METRICS, 'cases']);
 const CURRENCY_METRICS: ReadonlySet<Metric> = new Set<Metric>(['scam_revenue', 'assets_seized']);
@@ -959,6 +965,10 @@ function analyseSentence(sentence: string): Figure[] {
     let unit: string | null = np.unit ?? inheritedUnit ?? METRIC_BY_NAME.get(metric)?.defaultUnit ?? null;
     if (metric === 'sanctioned' && unit === 'people') unit = 'entities';
     if (unit === null) continue;
+    // A long run of digits is an id (a Discord mention, a case or account number), not an amount; and no count
+    // of people, sites or cases comes near a billion.
+    if (!mention.word && LONG_DIGIT_RUN_RE.test(d.slice(mention.start, mention.end))) continue;
+    if (mention.value > (CURRENCY_METRICS.has(metric) ? MAX_AMOUNT : MAX_COUNT)) continue;
 
     const qual = qualifierBefore(lower, mention.range?.quoteFrom ?? mention.start);
     // A range says "at least its low end", whatever word comes before it.

@@ -7,6 +7,7 @@ import {
   Client,
   Events,
   GatewayIntentBits,
+  InteractionContextType,
   MessageFlags,
   Options,
   PermissionFlagsBits,
@@ -36,7 +37,9 @@ export async function loadCommands(logger: Logger): Promise<Command[]> {
 /** The bodies `deploy-commands` registers: admin commands carry default_member_permissions. */
 export function commandBodies(commands: Command[]) {
   return commands.map((c) => {
-    const body = c.data.toJSON();
+    // Every command reads or changes one server's state: offered in servers only, never in DMs where each
+    // would only answer that it works inside a server.
+    const body = { ...c.data.toJSON(), contexts: [InteractionContextType.Guild] };
     return c.adminOnly ? { ...body, default_member_permissions: PermissionFlagsBits.ManageGuild.toString() } : body;
   });
 }

@@ -144,6 +144,13 @@ describe('extractFigures on phrasings an audit found wanting', () => {
     expect(got('Call 1288 to report trafficking; 12 people were rescued after such calls.')).toEqual([[12, 'exact', 'people_rescued', '12 people']]);
   });
 
+  it('takes no id or impossible count for a figure', () => {
+    expect(got('Police freed 200 people <@123456789012345678> in Bavet.')).toEqual([[200, 'exact', 'people_released', '200 people']]);
+    expect(got('Police released 123456789012345678 people, according to the report.')).toEqual([]);
+    expect(got('Police released 5 billion people, the post claimed.')).toEqual([]);
+    expect(got('The compounds earn $1.2 trillion a year.')).toEqual([[1_200_000_000_000, 'exact', 'scam_revenue', '$1.2 trillion']]);
+  });
+
   it('hears the -ing forms of the verbs, "handed over", managers and Khmer verbs', () => {
     expect(got('Police raided the site in Bavet, freeing 210 foreign workers.')).toEqual([[210, 'exact', 'people_released', '210 foreign workers']]);
     expect(got('Police raided the site, rescuing 95 Thai nationals.')).toEqual([[95, 'exact', 'people_rescued', '95 Thai nationals']]);

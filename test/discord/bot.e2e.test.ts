@@ -73,8 +73,10 @@ describe('the bot end to end', () => {
     const config = harnessConfig({ fake, dataDir: tmp, feeds: feedUrls() });
     expect(await deployCommands({ config, logger: silentLogger, guildId: null, stdout: (s) => out.push(s) })).toBe(0);
     const files = readdirSync(path.resolve('commands')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/u, ''));
-    const registered = (fake.commands.global as Array<{ name: string; default_member_permissions?: string | null }>);
+    const registered = (fake.commands.global as Array<{ name: string; default_member_permissions?: string | null; contexts?: number[] }>);
     expect(registered.map((c) => c.name).sort()).toEqual(files.sort());
+    // Offered in servers only (context 0), never in DMs, where every one of them would refuse.
+    for (const c of registered) expect(c.contexts, c.name).toEqual([0]);
     expect(registered.find((c) => c.name === 'subscribe')?.default_member_permissions).toBe('32');
     expect(registered.find((c) => c.name === 'latest')?.default_member_permissions ?? null).toBeNull();
     await deployCommands({ config, logger: silentLogger, guildId: GUILD_A.id, stdout: (s) => out.push(s) });
