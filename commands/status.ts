@@ -2,7 +2,8 @@
 // subscriptions, so an admin can tell "nothing happened" from "something is broken".
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { Command } from '../src/discord/command.js';
-import { escapeText, infoEmbed, relativeAge } from '../src/discord/render.js';
+import { channelFailureKey, type ChannelPostFailure } from '../src/discord/publisher.js';
+import { escapeText, infoEmbed, relativeAge, truncate } from '../src/discord/render.js';
 import { guildFeeds, requireGuildId, respond } from '../src/discord/respond.js';
 
 export default {
@@ -26,9 +27,14 @@ export default {
       `Last poll cycle: ${cycle}`,
       `Posts waiting: ${status.pendingPosts}`,
     ];
-    const subs = settings.subscriptions.map(
-      (s) => `<#${s.channelId}> — ${s.mode === 'instant' ? 'instant' : `digest at ${String(s.digestHour).padStart(2, '0')}:00 ${escapeText(s.timezone)}`}`,
-    );
+    const failures = await Promise.all(settings.subscriptions.map((s) => ctx.stores.meta.get<ChannelPostFailure>(channelFailureKey(s.channelId))));
+    const subs = settings.subscriptions.map((s, i) => {
+      const line = `<#${s.channelId}> — ${s.mode === 'instant' ? 'instant' : `digest at ${String(s.digestHour).padStart(2, '0')}:00 ${escapeText(s.timezone)}`}`;
+      const failure = failures[i];
+      return failure
+        ? `${line}\n  ⚠️ posting failed ${relativeAge(failure.at, now)}: ${escapeText(truncate(failure.error, 120))}. Check that the bot can view the channel, send messages and embed links there.`
+        : line;
+    });
     const server = [
       `Feeds: ${feeds.length} (${failing} failing, ${notPolled} not polled yet) — details in \`/feeds list\``,
       `Feed-failure notices: ${settings.adminChannelId ? `<#${settings.adminChannelId}>` : 'not set (see `/subscribe admin-channel`)'}`,

@@ -66,6 +66,7 @@ export default {
       existing ? 'Stories already eligible for this channel stay eligible.' : 'Only stories first seen from now on are posted there.',
     ];
     if (adminChannel) lines.push(`Feed-failure notices go to <#${adminChannel.id}>.`);
+    lines.push('The bot needs to view the channel, send messages and embed links there; `/status` shows if posting fails.');
     await respond(interaction, { embeds: [infoEmbed('Subscription saved', lines.join('\n'))], ephemeral: true });
   },
 } satisfies Command;

@@ -24,6 +24,14 @@ export function isPermanentDiscordError(err: unknown): boolean {
   return [10003, 10008, 50001, 50013, 50035].includes(Number(code)) || status === 403 || status === 404;
 }
 
+/** The last post to a channel that failed for good, kept for /status. */
+export interface ChannelPostFailure {
+  at: string;
+  error: string;
+}
+
+export const channelFailureKey = (channelId: string): string => `postfail:${channelId}`;
+
 export interface DrainResult {
   sent: number;
   edited: number;
@@ -62,6 +70,8 @@ export class Publisher {
           const messageId = await this.sink.send(entry.channelId, message, entry.nonce);
           await this.finish(entry, { status: 'sent', messageId, sentVersion: entry.wantedVersion, lastError: null });
           result.sent += 1;
+          // Posting works there (again): an earlier failure no longer describes the channel.
+          await this.stores.meta.delete(channelFailureKey(entry.channelId)).catch(() => undefined);
         } else {
           await this.sink.edit(entry.channelId, entry.messageId, message);
           await this.finish(entry, { status: 'sent', sentVersion: entry.wantedVersion, lastError: null });
@@ -82,6 +92,12 @@ export class Publisher {
           attempts: entry.attempts + 1,
           lastError: reason,
         }).catch((e: unknown) => this.logger.error('could not record post failure', { key: entry.key, err: e }));
+        // A channel the bot may not post in (permissions, a deleted channel) fails every post the same way:
+        // /status shows it next to the subscription, so an admin is not left guessing why nothing appears.
+        if (permanent) {
+          const failure: ChannelPostFailure = { at: this.now().toISOString(), error: reason };
+          await this.stores.meta.set(channelFailureKey(entry.channelId), failure).catch(() => undefined);
+        }
       }
     }
     return result;

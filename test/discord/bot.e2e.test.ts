@@ -188,6 +188,27 @@ describe('the bot end to end', () => {
     expect(posts(NEWS)).toHaveLength(before + 2);
   });
 
+  it('shows in /status that a channel refuses posts (Missing Permissions), until posting works again', async () => {
+    const isPost = (r: { method: string; path: string }) => r.method === 'POST' && r.path === `/channels/${NEWS}/messages`;
+    const status = async (): Promise<string> => {
+      const h = await fake.sendInteraction({ guildId: GUILD_A.id, channelId: GENERAL, userId: '1300000000000000001', permissions: '32', name: 'status' });
+      return JSON.stringify(await h.final());
+    };
+    const before = posts(NEWS).length;
+    fake.override({ match: isPost, status: 403, body: { message: 'Missing Permissions', code: 50013 }, times: 1 });
+    const refused: Article = { ...EVENT_RAID, guid: 'refused-raid', title: 'Police raid Bavet scam compound, free 90 workers', link: 'https://wire.example/bavet-90', body: 'Police in Cambodia raided a scam compound in Bavet and freed 90 workers from Vietnam.', pubDate: 'Tue, 03 Mar 2026 09:00:00 GMT' };
+    docs['/wire.xml'] = [refused, ...(docs['/wire.xml'] ?? [])];
+    await bot.cycle();
+    expect(posts(NEWS)).toHaveLength(before);
+    expect(await status()).toMatch(/posting failed .*Missing Permissions.*send messages and embed links/u);
+
+    const next: Article = { ...EVENT_RAID, guid: 'allowed-raid', title: 'Kampot police free 70 from scam compound in Cambodia', link: 'https://wire.example/kampot-70', body: 'Police in Kampot, Cambodia, freed 70 people held in a scam compound, officials said.', pubDate: 'Wed, 04 Mar 2026 09:00:00 GMT' };
+    docs['/wire.xml'] = [next, ...(docs['/wire.xml'] ?? [])];
+    await bot.cycle();
+    expect(posts(NEWS)).toHaveLength(before + 1);
+    expect(await status()).not.toMatch(/posting failed/u);
+  });
+
   it('resumes after the gateway closes and still answers commands', async () => {
     const resumes = fake.resumes;
     fake.closeGateway(4000);
