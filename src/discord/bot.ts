@@ -19,6 +19,7 @@ import {
 import type { Logger } from '../log.js';
 import { isCommand, UserError, type Command, type CommandContext } from './command.js';
 import type { OutgoingMessage, PostSink } from './publisher.js';
+import { plainTimeTags } from './render.js';
 
 export const COMMANDS_DIR = fileURLToPath(new URL('../../commands/', import.meta.url));
 
@@ -144,7 +145,7 @@ export function previewSink(write: (s: string) => void): PostSink {
       if (e.description) lines.push(e.description);
       for (const f of e.fields ?? []) lines.push(`  ${f.name}: ${f.value.replace(/\n/gu, '\n    ')}`);
     }
-    return lines.join('\n');
+    return plainTimeTags(lines.join('\n'));
   };
   return {
     async send(channelId, message) {

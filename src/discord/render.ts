@@ -156,6 +156,21 @@ export function formatDay(iso: string | null | undefined): string {
   return Number.isNaN(t) ? escapeText(iso) : DAY_FORMAT.format(new Date(t));
 }
 
+/**
+ * A time Discord shows in each reader's own zone and keeps current ("3 hours ago" tomorrow is "a day ago"), for
+ * text that stays in a channel (posts, digests). Discord renders it in message text and embed descriptions and
+ * fields, not in titles or footers. Falls back to relativeAge for an unreadable time.
+ */
+export function discordRelativeTime(iso: string, now: Date): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? relativeAge(iso, now) : `<t:${Math.floor(t / 1000)}:R>`;
+}
+
+/** Discord time tags as plain UTC text, for preview output in a terminal. */
+export function plainTimeTags(text: string): string {
+  return text.replace(/<t:(-?\d{1,13}):[tTdDfFR]>/gu, (_, seconds: string) => `${new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+}
+
 export function relativeAge(iso: string, now: Date): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return 'at an unknown time';
@@ -192,7 +207,7 @@ export function storyLine(story: Story, opts: { now?: Date } = {}): string {
   const title = maskedLink(escapeText(truncate(story.title.trim() || 'Untitled story', 180)), leadReport(story)?.link);
   const shown = story.outlets.slice(0, 4).map((o) => escapeText(truncate(o, 60)));
   const more = story.outlets.length > shown.length ? ` +${story.outlets.length - shown.length}` : '';
-  return `**${title}** — ${shown.join(', ') || 'unknown outlet'}${more} · ${relativeAge(story.lastSeen, now)} · \`${story.id}\``;
+  return `**${title}** — ${shown.join(', ') || 'unknown outlet'}${more} · ${discordRelativeTime(story.lastSeen, now)} · \`${story.id}\``;
 }
 
 /** "**Outlet** (kind): linked title · 14 Jan 2026"; /sources separates outlet and title with " — " instead. */
@@ -264,7 +279,7 @@ export function storyEmbed(story: Story, opts: { now?: Date } = {}): APIEmbed {
     color: EMBED_COLOR,
     fields,
     footer: {
-      text: `Story ${story.id} · ${counted(story.reports.length, 'report')} from ${counted(story.outlets.length, 'outlet')} · first seen ${relativeAge(story.firstSeen, now)}`,
+      text: `Story ${story.id} · ${counted(story.reports.length, 'report')} from ${counted(story.outlets.length, 'outlet')} · first seen ${formatDay(story.firstSeen)}`,
     },
   };
   const url = safeUrl(lead?.link);

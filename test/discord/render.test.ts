@@ -13,6 +13,7 @@ import {
   LIMITS,
   neutraliseMentions,
   safeUrl,
+  plainTimeTags,
   storyEmbed,
   storyLine,
   truncate,
@@ -132,7 +133,8 @@ describe('storyEmbed', () => {
     const reported = embed.fields?.find((f) => f.name === 'Reported by')?.value ?? '';
     expect(reported).toContain('**Khmer Times** (local media): [Exodus from compounds](https://www.khmertimeskh.com/a1)');
     expect(reported).toContain('**The Guardian** (international media): [Workers flee](https://www.theguardian.com/b2) · 14 Jan 2026');
-    expect(embed.footer?.text).toMatch(/^Story st1 · 2 reports from 2 outlets · first seen /u);
+    // A footer cannot show a Discord time tag: a date, which stays true, rather than "just now".
+    expect(embed.footer?.text).toBe('Story st1 · 2 reports from 2 outlets · first seen 14 Jan 2026');
     const single = story({ itemIds: ['i1'], outlets: ['Khmer Times'], reports: story().reports.slice(0, 1) });
     expect(storyEmbed(single, { now: NOW }).footer?.text).toMatch(/^Story st1 · 1 report from 1 outlet · /u);
   });
@@ -170,7 +172,9 @@ describe('storyEmbed', () => {
 
   it('lists a story line for /latest with the link, outlets and id', () => {
     const line = storyLine(story(), { now: NOW });
-    expect(line).toBe('**[Thousands leave scam compounds](https://www.khmertimeskh.com/a1)** — Khmer Times, The Guardian · 26 h ago · `st1`');
+    // A Discord time tag (lastSeen 2026-01-14T10:00Z): each reader sees it in their zone, and it never goes stale.
+    expect(line).toBe('**[Thousands leave scam compounds](https://www.khmertimeskh.com/a1)** — Khmer Times, The Guardian · <t:1768384800:R> · `st1`');
+    expect(plainTimeTags(line)).toContain('· 2026-01-14 10:00 UTC ·');
   });
 });
 
