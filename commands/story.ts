@@ -14,6 +14,6 @@ export default {
     const ref = interaction.options.getString('id', true);
     const story = await findStory(ctx.stores, ref);
     if (!story) throw new UserError('No story with that id or link. `/latest` and `/search` list story ids.');
-    await respond(interaction, { embeds: [storyEmbed(story, { now: ctx.now() })] });
+    await respond(interaction, { embeds: [storyEmbed(story)] });
   },
 } satisfies Command;

@@ -107,7 +107,7 @@ export class Publisher {
     if (entry.kind !== 'story') return { content: truncateContent(entry.text ?? '') };
     const story = entry.storyId ? await this.stores.stories.get(entry.storyId) : undefined;
     if (!story) return null;
-    return { embeds: [storyEmbed(story, { now: this.now() })] };
+    return { embeds: [storyEmbed(story)] };
   }
 
   private async finish(entry: OutboxEntry, patch: Partial<OutboxEntry>): Promise<void> {

@@ -262,8 +262,7 @@ export function feedLine(source: string, outletName: string, state: FeedState | 
 // ------------------------------------------------------------------------------------------------------------
 // Embeds
 
-export function storyEmbed(story: Story, opts: { now?: Date } = {}): APIEmbed {
-  const now = opts.now ?? new Date();
+export function storyEmbed(story: Story): APIEmbed {
   const lead = leadReport(story);
   const fields: APIEmbedField[] = [];
   const figures = distinctFigures(story.figures);

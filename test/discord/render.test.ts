@@ -94,7 +94,7 @@ describe('text safety', () => {
   });
 
   it('drops unsafe links from stories and figure lines but keeps the text', () => {
-    const embed = storyEmbed(story({ reports: [{ ...story().reports[0]!, link: 'javascript:alert(1)' }] }), { now: NOW });
+    const embed = storyEmbed(story({ reports: [{ ...story().reports[0]!, link: 'javascript:alert(1)' }] }));
     expect(embed.url).toBeUndefined();
     expect(JSON.stringify(embed)).not.toContain('javascript:');
     const line = figureLine(figure({ link: 'data:text/html,x' }));
@@ -123,7 +123,7 @@ describe('truncate and joinLines', () => {
 
 describe('storyEmbed', () => {
   it('links the title to the lead report and credits figures with qualifier, outlet and kind', () => {
-    const embed = storyEmbed(story(), { now: NOW });
+    const embed = storyEmbed(story());
     expect(embed.title).toBe('Thousands leave scam compounds');
     expect(embed.url).toBe('https://www.khmertimeskh.com/a1');
     expect(embed.description).toBe('People walked out of compounds in Sihanoukville.');
@@ -136,7 +136,7 @@ describe('storyEmbed', () => {
     // A footer cannot show a Discord time tag: a date, which stays true, rather than "just now".
     expect(embed.footer?.text).toBe('Story st1 · 2 reports from 2 outlets · first seen 14 Jan 2026');
     const single = story({ itemIds: ['i1'], outlets: ['Khmer Times'], reports: story().reports.slice(0, 1) });
-    expect(storyEmbed(single, { now: NOW }).footer?.text).toMatch(/^Story st1 · 1 report from 1 outlet · /u);
+    expect(storyEmbed(single).footer?.text).toMatch(/^Story st1 · 1 report from 1 outlet · /u);
   });
 
   it('escapes hostile feed text in title, summary, figures and outlets', () => {
@@ -146,7 +146,7 @@ describe('storyEmbed', () => {
       outlets: ['<@1>'],
       figures: [figure({ label: '@everyone', outlet: '**Bold**' })],
     });
-    const embed = storyEmbed(evil, { now: NOW });
+    const embed = storyEmbed(evil);
     const text = JSON.stringify(embed) + storyLine(evil, { now: NOW });
     expect(text).not.toMatch(/@everyone|@here|<@&1|<@1/u);
     expect(embed.title).toBe('@\u200beveryone \\*click\\* \\<\u200b@&1\\>');
@@ -162,7 +162,7 @@ describe('storyEmbed', () => {
       reports: Array.from({ length: 300 }, (_, i) => ({ ...story().reports[0]!, itemId: `i${i}`, title: `Report ${i} ${'x'.repeat(100)}` })),
       figures: Array.from({ length: 200 }, (_, i) => figure({ value: i + 1, outlet: `Outlet ${i}` })),
     });
-    const embed = storyEmbed(big, { now: NOW });
+    const embed = storyEmbed(big);
     expect(embed.title!.length).toBeLessThanOrEqual(LIMITS.title);
     expect(embed.description!.length).toBeLessThanOrEqual(LIMITS.description);
     for (const f of embed.fields ?? []) expect(f.value.length).toBeLessThanOrEqual(LIMITS.fieldValue);

@@ -542,7 +542,7 @@ describe('rendering injected items for Discord', () => {
   }
 
   function embedTexts(story: Story): { prose: string[]; all: string } {
-    const embed = storyEmbed(story, { now: new Date('2026-02-01T00:00:00Z') });
+    const embed = storyEmbed(story);
     const prose = [embed.title ?? '', embed.description ?? ''];
     const all = [...prose, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value]), embed.footer?.text ?? '', embed.author?.name ?? ''].join('\n');
     return { prose, all };
