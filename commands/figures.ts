@@ -2,12 +2,12 @@
 // with its source, other outlets' values where they disagree, and on request the series with a PNG chart.
 // history:true needs a metric: one chart per answer keeps the reply readable and the upload small, so asking
 // for history without a metric is a UserError that says which metrics exist.
-import { SlashCommandBuilder, type APIEmbedField } from 'discord.js';
+import { SlashCommandBuilder, type APIEmbedField, type ChatInputCommandInteraction } from 'discord.js';
 import { isMetric, METRIC_LABELS, metricView, type MetricView } from '../src/core/registry.js';
 import type { Metric } from '../src/core/types.js';
 import { counted } from '../src/core/words.js';
 import { renderHistoryChart } from '../src/discord/chart.js';
-import { UserError, type Command } from '../src/discord/command.js';
+import { UserError, type Command, type CommandContext } from '../src/discord/command.js';
 import { figureLine, infoEmbed, joinLines, LIMITS, outletCredit } from '../src/discord/render.js';
 import { requireGuildId, respond } from '../src/discord/respond.js';
 
@@ -30,6 +30,17 @@ function viewText(view: MetricView, max: number): string {
   return joinLines(lines, max);
 }
 
+/** An unknown metric, or a chart asked for without one: said to the user alone, before any "thinking…". */
+async function checkInput(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const asked = interaction.options.getString('metric')?.trim() || null;
+  const history = interaction.options.getBoolean('history') ?? false;
+  if (asked !== null ? isMetric(asked) : !history) return;
+  // The stored metrics are read only for the message: a known metric asked for does not need them.
+  const available = sortMetrics(await ctx.stores.figures.metrics()).map((m) => `\`${m}\``).join(', ') || 'none yet';
+  if (asked !== null) throw new UserError(`Unknown metric. Pick one from the list; with figures: ${available}.`);
+  throw new UserError(`history:true charts one metric: add metric (with figures: ${available}).`);
+}
+
 export default {
   data: new SlashCommandBuilder()
     .setName('figures')
@@ -37,15 +48,12 @@ export default {
     .addStringOption((o) => o.setName('metric').setDescription('What is counted').setAutocomplete(true).setMaxLength(64))
     .addBooleanOption((o) => o.setName('history').setDescription('Show every value over time, with a chart (needs a metric)')),
   defer: true,
+  check: checkInput,
   async execute(interaction, ctx) {
     requireGuildId(interaction);
     const asked = interaction.options.getString('metric')?.trim() || null;
     const history = interaction.options.getBoolean('history') ?? false;
-    // The stored metrics are only read when an answer needs them: a known metric asked for does not.
     const known = async () => sortMetrics(await ctx.stores.figures.metrics());
-    const available = async () => (await known()).map((m) => `\`${m}\``).join(', ') || 'none yet';
-    if (asked !== null && !isMetric(asked)) throw new UserError(`Unknown metric. Pick one from the list; with figures: ${await available()}.`);
-    if (history && asked === null) throw new UserError(`history:true charts one metric: add metric (with figures: ${await available()}).`);
 
     if (asked === null) {
       const metrics = await known();
@@ -63,6 +71,8 @@ export default {
       return;
     }
 
+    // checkInput has run first (the router calls it before deferring), so this only narrows the type.
+    if (!isMetric(asked)) throw new UserError('Unknown metric.');
     const metric: Metric = asked;
     const view = metricView(await ctx.stores.figures.history(metric));
     if (!view) throw new UserError(`No figures recorded yet for ${METRIC_LABELS[metric].toLowerCase()}.`);

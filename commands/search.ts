@@ -6,6 +6,7 @@ import type { Story } from '../src/core/types.js';
 import { UserError, type Command } from '../src/discord/command.js';
 import { escapeText, infoEmbed, joinLines, LIMITS, storyLine, truncate } from '../src/discord/render.js';
 import { requireGuildId, respond } from '../src/discord/respond.js';
+import { counted } from '../src/core/words.js';
 
 /** Days of stories scanned: the index is per day, and a search must stay a bounded read. */
 const MAX_DAYS = 60;
@@ -17,6 +18,8 @@ function fold(text: string): string {
 }
 
 /** Query words: runs of letters, marks and digits in any script (marks keep Khmer and Thai vowels attached). */
+const NO_WORDS = 'Search for at least one word (letters or digits).';
+
 function queryWords(query: string): string[] {
   return [...new Set(fold(query).match(/[\p{L}\p{M}\p{N}]+/gu) ?? [])];
 }
@@ -30,7 +33,7 @@ async function run(interaction: ChatInputCommandInteraction, ctx: Parameters<Com
   const guildId = requireGuildId(interaction);
   const query = interaction.options.getString('query', true);
   const words = queryWords(query);
-  if (words.length === 0) throw new UserError('Search for at least one word (letters or digits).');
+  if (words.length === 0) throw new UserError(NO_WORDS);
   const feeds = new Set(effectiveFeeds(await ctx.stores.guilds.get(guildId), ctx.defaultFeeds));
   const days = (await ctx.stores.stories.days()).slice(-MAX_DAYS);
   const found = new Map<string, Story>();
@@ -43,7 +46,7 @@ async function run(interaction: ChatInputCommandInteraction, ctx: Parameters<Com
   const results = [...found.values()].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
   const shownQuery = escapeText(truncate(query.trim(), 100));
   if (results.length === 0) {
-    await respond(interaction, { embeds: [infoEmbed('Search', `No stories in the last ${days.length} day(s) of stories match “${shownQuery}”.`)] });
+    await respond(interaction, { embeds: [infoEmbed('Search', `No stories in the last ${counted(days.length, 'day')} of stories match “${shownQuery}”.`)] });
     return;
   }
   const now = ctx.now();
@@ -58,5 +61,8 @@ export default {
     .setDescription('Find stories by words in their title, summary or outlets')
     .addStringOption((o) => o.setName('query').setDescription('Words that must all appear').setRequired(true).setMinLength(1).setMaxLength(200)),
   defer: true,
+  check(interaction) {
+    if (queryWords(interaction.options.getString('query', true)).length === 0) throw new UserError(NO_WORDS);
+  },
   execute: run,
 } satisfies Command;

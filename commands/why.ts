@@ -39,17 +39,22 @@ function keptFields(record: ItemRecord, storyTitle: string | null): APIEmbedFiel
   return fields;
 }
 
+const NOT_A_LINK = 'That is not an http(s) link.';
+
 export default {
   data: new SlashCommandBuilder()
     .setName('why')
     .setDescription('Was this article kept? Its relevance score and reasons, or why it was not seen')
     .addStringOption((o) => o.setName('url').setDescription('The article link').setRequired(true).setMaxLength(2000)),
   defer: true,
+  check(interaction) {
+    if (!canonicalLink(interaction.options.getString('url', true))) throw new UserError(NOT_A_LINK);
+  },
   async execute(interaction, ctx) {
     const guildId = requireGuildId(interaction);
     const raw = interaction.options.getString('url', true);
     const link = canonicalLink(raw);
-    if (!link) throw new UserError('That is not an http(s) link.');
+    if (!link) throw new UserError(NOT_A_LINK);
     const record = await ctx.stores.items.getByLink(link);
     if (record) {
       const story = record.storyId ? await ctx.stores.stories.get(record.storyId) : undefined;

@@ -100,6 +100,7 @@ export function routeInteractions(client: Client, commands: Command[], ctx: Comm
           throw new UserError('You need the Manage Server permission to use this command.');
         }
       }
+      if (command.check) await command.check(interaction, ctx);
       if (command.defer) {
         await interaction.deferReply(command.adminOnly ? { flags: MessageFlags.Ephemeral } : {});
       }

@@ -33,6 +33,12 @@ export interface Command {
   adminOnly?: boolean;
   /** Defer before doing slow work (store scans, network), so the reply lands within Discord's 3 s. */
   defer?: boolean;
+  /**
+   * Cheap checks of what the user typed, run before a deferred command shows its public "thinking…": a
+   * UserError thrown here is answered to that user alone. (After a public defer, Discord only lets the reply be
+   * edited in place, for everyone to see.)
+   */
+  check?(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> | void;
   execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
 }

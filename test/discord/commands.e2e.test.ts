@@ -253,6 +253,20 @@ describe('reading commands', () => {
     expect(body.files).toHaveLength(0);
   });
 
+  it('answers a mistake in what was typed to that user alone, before any public "thinking…"', async () => {
+    for (const [name, options, message] of [
+      ['figures', [str('metric', 'bogus')], /^Unknown metric\. Pick one from the list; with figures: `people_held`/u],
+      ['figures', [bool('history', true)], /^history:true charts one metric/u],
+      ['search', [str('query', '!!!')], /^Search for at least one word/u],
+      ['why', [str('url', 'hello')], /^That is not an http\(s\) link\.$/u],
+    ] as const) {
+      const body = await run(name, [...options]);
+      expect(body.via, name).toBe('callback');
+      expect(body.flags & EPHEMERAL, name).toBe(EPHEMERAL);
+      expect(body.content, name).toMatch(message);
+    }
+  });
+
   it('/figures autocompletes metrics with human labels', async () => {
     const handle = await fake.sendInteraction({
       guildId: GUILD_A, channelId: DEFAULT_CHANNEL_ID, userId: DEFAULT_OWNER_ID, name: 'figures', type: 4,
