@@ -24,7 +24,7 @@ export interface RelevanceInput {
 
 export type RelevanceScorer = (input: RelevanceInput) => RelevanceVerdict;
 
-type Group = 'entity' | 'industry' | 'anchor' | 'adjacent' | 'scam' | 'action' | 'negative';
+type Group = 'entity' | 'industry' | 'anchor' | 'adjacent' | 'scam' | 'action' | 'negative' | 'mask';
 
 interface Term {
   /** The term as the profile spells it, without the trailing `*`: what reasons quote. */
@@ -301,7 +301,7 @@ function placeInSentences(text: string, hits: Hit[]): void {
  */
 function bucket(hits: readonly Hit[]): Record<Group | 'strong', Hit[]> {
   const out: Record<Group | 'strong', Hit[]> = {
-    entity: [], industry: [], anchor: [], adjacent: [], scam: [], action: [], negative: [], strong: [],
+    entity: [], industry: [], anchor: [], adjacent: [], scam: [], action: [], negative: [], mask: [], strong: [],
   };
   for (const h of hits) {
     const group = h.term.group;
@@ -388,6 +388,9 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     ...(includeAdjacent ? [] : adjacentSources),
     ['action', profile.actions, ''],
     ['negative', profile.negatives, ''],
+    // Found like terms, so the longest match at a position takes a mask whole and the terms inside it are never
+    // seen; mask hits count for nothing.
+    ['mask', profile.masks ?? [], ''],
   ];
   for (const [group, terms, label] of gateGroups) {
     for (const t of terms) {

@@ -153,4 +153,11 @@ export const cambodiaScamCompounds: TopicProfile = {
     // Korean
     '관광', '앙코르와트', '여행',
   ],
+
+  masks: [
+    // Indonesian: kamboja is also the frangipani tree and flower.
+    'bunga kamboja', 'kembang kamboja', 'pohon kamboja', 'bibit kamboja', 'daun kamboja',
+    // Chinese: 园区 on its own often means a scam compound, but not in an industrial, technology or logistics park.
+    '工业园区', '工業園區', '产业园区', '產業園區', '科技园区', '科技園區', '物流园区', '物流園區', '经济特区园区', '經濟特區園區',
+  ],
 };

@@ -35,4 +35,9 @@ export interface TopicProfile {
   adjacent: readonly LabelledTerms[];
   /** Confusers (tourism, garment, border clashes …) that lower the score when no industry term occurs. */
   negatives: readonly string[];
+  /**
+   * Phrases in which a term means something else ("bunga kamboja" is the frangipani flower, 工业园区 an industrial
+   * park): matched like any term, they count for nothing and hide the terms inside them.
+   */
+  masks?: readonly string[];
 }

@@ -116,6 +116,17 @@ describe('relevance behaviours', () => {
     }
   });
 
+  it('does not take a word for a place or a compound where it means something else (masks)', () => {
+    // Indonesian "kamboja" is also the frangipani; Chinese 园区 is also an industrial or special-zone park.
+    const flower = scoreDefault({ title: 'Waspada penipuan online berkedok jual bibit bunga kamboja', text: 'Polisi mengimbau warga berhati-hati terhadap penipuan online yang menawarkan bibit bunga kamboja.' });
+    expect(flower.relevant).toBe(false);
+    expect(flower.reasons.join(' ')).not.toContain("'Kamboja'");
+    expect(scoreDefault({ title: '柬埔寨西港经济特区园区新增20家企业', text: '柬埔寨西港经济特区园区今年新增20家企业入驻。' }).relevant).toBe(false);
+    // The same words where they do mean the country and the compound.
+    expect(scoreDefault({ title: 'Puluhan WNI korban penipuan online di Kamboja dipulangkan', text: 'KBRI memulangkan puluhan WNI dari Kamboja.' }).relevant).toBe(true);
+    expect(scoreDefault({ title: '柬埔寨警方突袭西港园区 解救数百人', text: '柬埔寨警方突袭西港一处园区，解救数百名被困外籍人员。' }).relevant).toBe(true);
+  });
+
   it('matches Khmer, Thai and Chinese terms as substrings of unspaced text', () => {
     expect(scoreDefault({ title: 'ប៉ូលិសឆ្មក់មជ្ឈមណ្ឌលឆបោកនៅភ្នំពេញ', text: '' }).relevant).toBe(true);
     expect(scoreDefault({ title: 'ตำรวจบุกค้นแก๊งคอลเซ็นเตอร์ในกัมพูชา', text: '' }).relevant).toBe(true);
