@@ -17,9 +17,9 @@ function fold(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
-/** Query words: runs of letters, marks and digits in any script (marks keep Khmer and Thai vowels attached). */
 const NO_WORDS = 'Search for at least one word (letters or digits).';
 
+/** Query words: runs of letters, marks and digits in any script (marks keep Khmer and Thai vowels attached). */
 function queryWords(query: string): string[] {
   return [...new Set(fold(query).match(/[\p{L}\p{M}\p{N}]+/gu) ?? [])];
 }

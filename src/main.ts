@@ -41,8 +41,6 @@ export interface BotHandle {
   stop(): Promise<void>;
 }
 
-const LEASE = POLLER_LEASE;
-const LEASE_TTL_MS = POLLER_LEASE_TTL_MS;
 const LEASE_RENEW_MS = 10_000;
 
 export async function startBot(config: Config, logger: Logger, overrides: BotOverrides = {}): Promise<BotHandle> {
@@ -95,7 +93,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   const renewal = setInterval(() => {
     if (!held) return;
     core.stores.lease
-      .acquire(LEASE, holder, LEASE_TTL_MS)
+      .acquire(POLLER_LEASE, holder, POLLER_LEASE_TTL_MS)
       .then((ok) => {
         if (!ok) {
           held = false;
@@ -108,7 +106,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
 
   const cycle = async (staggered: boolean): Promise<CycleResult | null> => {
     const t0 = Date.now();
-    const got = await core.stores.lease.acquire(LEASE, holder, LEASE_TTL_MS);
+    const got = await core.stores.lease.acquire(POLLER_LEASE, holder, POLLER_LEASE_TTL_MS);
     if (!got) {
       held = false;
       logger.debug('poll cycle skipped: another process holds the poller lease');
@@ -203,7 +201,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
       clearInterval(renewal);
       if (task) await task.stop();
       if (running) await running;
-      await core.stores.lease.release(LEASE, holder).catch(() => undefined);
+      await core.stores.lease.release(POLLER_LEASE, holder).catch(() => undefined);
       if (client) await client.destroy();
       await core.stores.close();
     },

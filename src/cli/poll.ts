@@ -90,7 +90,7 @@ export async function pollOnce(opts: {
 }
 
 /** Another process holds the poller lease on this store. */
-export class PollerBusyError extends Error {
+class PollerBusyError extends Error {
   constructor() {
     super(
       'another compound-watch process is polling this store (the bot?): stop it first, or look at feeds without the store with `compound-watch analyze`',

@@ -117,25 +117,28 @@ function foldPlainSeparators(lower: string): string {
 }
 
 /** Typographic apostrophes, read as "'" so "O’Smach" matches "O'Smach" (one character for one: offsets hold). */
-const CURLY_APOSTROPHES = /[\u2018\u2019\u02bc]/g;
+const CURLY_APOSTROPHE = /[\u2018\u2019\u02bc]/;
+const CURLY_APOSTROPHES = new RegExp(CURLY_APOSTROPHE.source, 'g');
 
 function hasCurlyApostrophe(s: string): boolean {
-  return s.includes('\u2019') || s.includes('\u2018') || s.includes('\u02bc');
+  return CURLY_APOSTROPHE.test(s);
 }
 
-/** Text with typographic apostrophes as "'"; text as written reads them through normalisePlain instead. */
 function foldApostrophes(s: string): string {
   return hasCurlyApostrophe(s) ? s.replace(CURLY_APOSTROPHES, "'") : s;
 }
 
-/** normaliseForMatching of text already known to be plain. */
+/**
+ * normaliseForMatching of text already known to be plain and without typographic apostrophes (the scorer sends
+ * text that has them down the general path).
+ */
 function normalisePlain(s: string): string {
-  return foldApostrophes(foldPlainSeparators(s.toLowerCase()));
+  return foldPlainSeparators(s.toLowerCase());
 }
 
 export function normaliseForMatching(s: string): string {
   // NFKC, invisible characters and case folding change nothing in plain text but the letters' case.
-  if (!NOT_PLAIN.test(s)) return normalisePlain(s);
+  if (!NOT_PLAIN.test(s)) return foldApostrophes(normalisePlain(s));
   return foldApostrophes(s.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().replace(SEPARATORS, ' '));
 }
 
@@ -472,7 +475,7 @@ export function createRelevanceScorer(profile: TopicProfile, options: RelevanceO
     const rawTitle = input.title.slice(0, MAX_SCORED_TITLE);
     const rawBody = input.text.slice(0, MAX_SCORED_TEXT);
     // Typographic apostrophes are folded ("O’Smach" is "O'Smach"), which the as-written gates do not do: such
-    // text takes the general path (normalisePlain still serves it there).
+    // text takes the general path.
     const plain =
       (isKnownPlainAscii(rawTitle) && isKnownPlainAscii(rawBody)) ||
       (!NOT_PLAIN.test(rawTitle) && !NOT_PLAIN.test(rawBody) && !hasCurlyApostrophe(rawTitle) && !hasCurlyApostrophe(rawBody));

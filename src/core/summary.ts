@@ -63,10 +63,11 @@ function articleSentences(text: string): SentenceSpan[] {
     const trailer = TRAILER_RE.exec(whole.text);
     const span = trailer ? { ...whole, text: whole.text.slice(0, trailer.index), end: whole.start + trailer.index } : whole;
     if (span.text.trim() === '') continue;
-    const dateline = out.length === 0 ? DATELINE_RE.exec(span.text) : null;
-    // A dateline standing alone (its paragraph ends at the dash): nothing of the story in it.
-    if (out.length === 0 && DATELINE_RE.exec(`${span.text.trimEnd()} `)?.[0].trimEnd() === span.text.trim()) continue;
-    // Only a dateline in capitals with something after it: "UN — " alone is too short to be sure of.
+    // Read with a space after the end, so a dateline that ends its paragraph at the dash is found too.
+    const dateline = out.length === 0 ? DATELINE_RE.exec(`${span.text.trimEnd()} `) : null;
+    // A dateline standing alone: nothing of the story in it.
+    if (dateline && dateline[0].trimEnd() === span.text.trim()) continue;
+    // A dateline with the story after it is cut off; a short one ("UN — ") is too short to be sure of.
     if (dateline && dateline[0].trim().length >= 6 && span.text.length > dateline[0].length + 20) {
       out.push({ text: span.text.slice(dateline[0].length), start: span.start + dateline[0].length, end: span.end });
       continue;
